@@ -1,0 +1,24 @@
+// LWC unit tests (npm run gate:jest): sfdx-lwc-jest's preset, TypeScript sources, sa11y checks and a
+// 90 % line-coverage floor over the TypeScript of every LWC bundle.
+import { jestConfig } from '@salesforce/sfdx-lwc-jest/config.js';
+
+/** @type {import('@jest/types').Config.InitialOptions} */
+export default {
+    ...jestConfig,
+    // sfdx-lwc-jest lacks these lightning/* stubs; the jest-mocks folder holds ours.
+    moduleNameMapper: {
+        '^lightning/modal$': '<rootDir>/force-app/tests/jest-mocks/lightning/modal',
+        '^lightning/logger$': '<rootDir>/force-app/tests/jest-mocks/lightning/logger'
+    },
+    setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/scripts/jest/setup-sa11y.cjs'],
+    testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.{ts,js}'],
+    testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/samples/'],
+    modulePathIgnorePatterns: ['<rootDir>/samples/', '<rootDir>/emulator/', '<rootDir>/.preview/'],
+    // Coverage is measured on the TypeScript sources (jest reads x.ts before the generated x.js).
+    collectCoverageFrom: ['force-app/**/lwc/**/*.ts', '!**/__tests__/**', '!**/*.d.ts'],
+    coverageDirectory: '<rootDir>/coverage/lwc',
+    coverageReporters: ['text-summary', 'lcov'],
+    coverageThreshold: {
+        global: { lines: 90 }
+    }
+};
