@@ -1,0 +1,293 @@
+import { LightningElement, wire } from 'lwc';
+import { NavigationMixin } from 'lightning/navigation';
+import getHomeData from '@salesforce/apex/HomeController.getHomeData';
+import { errorText, formatLabel } from 'c/tpUtils';
+
+import TITLE from '@salesforce/label/c.TP_Home_Title';
+import LOADING from '@salesforce/label/c.TP_Common_Loading';
+import LOAD_ERROR from '@salesforce/label/c.TP_Common_Load_Error';
+import BUSINESS_UNIT from '@salesforce/label/c.TP_Common_Business_Unit';
+import NOT_CONNECTED from '@salesforce/label/c.TP_Home_Not_Connected';
+import TRUSTSCORE from '@salesforce/label/c.TP_Home_TrustScore';
+import TOTAL_REVIEWS from '@salesforce/label/c.TP_Home_Total_Reviews';
+import NO_SCORE from '@salesforce/label/c.TP_Home_No_Score';
+import NEW_SERVICE from '@salesforce/label/c.TP_Home_New_Service_Reviews';
+import NEW_PRODUCT from '@salesforce/label/c.TP_Home_New_Product_Reviews';
+import QUEUED from '@salesforce/label/c.TP_Home_Invitations_Queued';
+import DELIVERED from '@salesforce/label/c.TP_Home_Invitations_Delivered';
+import AWAITING from '@salesforce/label/c.TP_Home_Awaiting_Reply';
+import LAST_30_DAYS from '@salesforce/label/c.TP_Home_Last_30_Days';
+import RECENT_SERVICE from '@salesforce/label/c.TP_Home_Recent_Service_Reviews';
+import RECENT_PRODUCT from '@salesforce/label/c.TP_Home_Recent_Product_Reviews';
+import RECENT_INVITATIONS from '@salesforce/label/c.TP_Home_Recent_Invitations';
+import NO_SERVICE_REVIEWS from '@salesforce/label/c.TP_Home_No_Service_Reviews';
+import NO_PRODUCT_REVIEWS from '@salesforce/label/c.TP_Home_No_Product_Reviews';
+import NO_INVITATIONS from '@salesforce/label/c.TP_Home_No_Invitations';
+import COL_RATING from '@salesforce/label/c.TP_Column_Rating';
+import COL_TITLE from '@salesforce/label/c.TP_Column_Title';
+import COL_CONSUMER from '@salesforce/label/c.TP_Column_Consumer';
+import COL_DATE from '@salesforce/label/c.TP_Column_Date';
+import COL_REPLY_STATUS from '@salesforce/label/c.TP_Column_Reply_Status';
+import COL_PRODUCT from '@salesforce/label/c.TP_Column_Product';
+import COL_INVITATION from '@salesforce/label/c.TP_Column_Invitation';
+import COL_RECIPIENT from '@salesforce/label/c.TP_Column_Recipient';
+import COL_SOURCE from '@salesforce/label/c.TP_Column_Source';
+import COL_STATUS from '@salesforce/label/c.TP_Column_Status';
+import REPLY from '@salesforce/label/c.TP_Home_Reply';
+import REPLY_TO from '@salesforce/label/c.TP_Home_Reply_To';
+import OPEN_PROFILE from '@salesforce/label/c.TP_Home_Open_Profile';
+
+/** One business unit as HomeController.BusinessUnitDto returns it. */
+export interface BusinessUnit {
+    id: string;
+    name: string;
+    trustScore: number | null;
+    stars: number | null;
+    reviewCount: number | null;
+    isDefault: boolean;
+    profileUrl: string | null;
+}
+
+/** One review row (HomeController.ReviewRowDto). */
+export interface ReviewRow {
+    id: string;
+    title: string | null;
+    stars: number | null;
+    consumerName: string | null;
+    createdAt: string | null;
+    replyStatus: string | null;
+    productName: string | null;
+}
+
+/** One invitation row (HomeController.InvitationRowDto). */
+export interface InvitationRow {
+    id: string;
+    name: string;
+    recipientName: string | null;
+    sourceObject: string | null;
+    status: string;
+    createdDate: string | null;
+}
+
+/** HomeController.HomeDto: everything the page shows, in one round trip. */
+export interface HomeData {
+    connected: boolean;
+    businessUnitId: string | null;
+    businessUnits: BusinessUnit[];
+    newServiceReviews: number;
+    newProductReviews: number;
+    invitationsQueued: number;
+    invitationsDelivered: number;
+    awaitingReply: number;
+    recentServiceReviews: ReviewRow[];
+    recentProductReviews: ReviewRow[];
+    recentInvitations: InvitationRow[];
+}
+
+interface WireResult<T> {
+    data?: T;
+    error?: unknown;
+}
+
+interface Kpi {
+    key: string;
+    label: string;
+    value: number;
+    hint: string;
+}
+
+interface ReviewView extends ReviewRow {
+    awaiting: boolean;
+    replyAriaLabel: string;
+    displayTitle: string;
+}
+
+const STATUS_CLASS: Record<string, string> = {
+    Pending: 'slds-badge',
+    Sent: 'slds-badge slds-theme_success',
+    'Link created': 'slds-badge slds-theme_success',
+    Skipped: 'slds-badge slds-theme_warning',
+    Failed: 'slds-badge slds-theme_error'
+};
+
+/**
+ * Trustpilot Home: TrustScore of the chosen business unit, the counters, and the recent reviews and
+ * invitations. One Apex call (HomeController.getHomeData) per business unit.
+ */
+export default class TrustpilotHome extends NavigationMixin(LightningElement) {
+    labels = {
+        title: TITLE,
+        loading: LOADING,
+        businessUnit: BUSINESS_UNIT,
+        notConnected: NOT_CONNECTED,
+        trustScore: TRUSTSCORE,
+        noScore: NO_SCORE,
+        recentService: RECENT_SERVICE,
+        recentProduct: RECENT_PRODUCT,
+        recentInvitations: RECENT_INVITATIONS,
+        noServiceReviews: NO_SERVICE_REVIEWS,
+        noProductReviews: NO_PRODUCT_REVIEWS,
+        noInvitations: NO_INVITATIONS,
+        colRating: COL_RATING,
+        colTitle: COL_TITLE,
+        colConsumer: COL_CONSUMER,
+        colDate: COL_DATE,
+        colReplyStatus: COL_REPLY_STATUS,
+        colProduct: COL_PRODUCT,
+        colInvitation: COL_INVITATION,
+        colRecipient: COL_RECIPIENT,
+        colSource: COL_SOURCE,
+        colStatus: COL_STATUS,
+        reply: REPLY,
+        openProfile: OPEN_PROFILE
+    };
+
+    /** The business unit the user picked; undefined = the server's default. */
+    selectedBusinessUnitId: string | undefined;
+
+    home: HomeData | undefined;
+    error: unknown;
+    loaded = false;
+
+    @wire(getHomeData, { businessUnitId: '$selectedBusinessUnitId' })
+    wiredHome(result: WireResult<HomeData>): void {
+        if (result.data) {
+            this.home = result.data;
+            this.error = undefined;
+            this.loaded = true;
+        } else if (result.error) {
+            this.home = undefined;
+            this.error = result.error;
+            this.loaded = true;
+        }
+    }
+
+    get isLoading(): boolean {
+        return !this.loaded;
+    }
+
+    get errorMessage(): string | undefined {
+        return this.error ? errorText(this.error, LOAD_ERROR) : undefined;
+    }
+
+    get connectedToTrustpilot(): boolean {
+        return this.home?.connected === true;
+    }
+
+    get showNotConnected(): boolean {
+        return this.home !== undefined && !this.home.connected;
+    }
+
+    get businessUnitOptions(): { label: string; value: string }[] {
+        return (this.home?.businessUnits ?? []).map((bu) => ({ label: bu.name, value: bu.id }));
+    }
+
+    get hasSeveralBusinessUnits(): boolean {
+        return (this.home?.businessUnits.length ?? 0) > 1;
+    }
+
+    get currentBusinessUnit(): BusinessUnit | undefined {
+        const units = this.home?.businessUnits ?? [];
+        return units.find((bu) => bu.id === this.home?.businessUnitId) ?? units[0];
+    }
+
+    get currentBusinessUnitId(): string | undefined {
+        return this.currentBusinessUnit?.id;
+    }
+
+    get trustScore(): number | null {
+        return this.currentBusinessUnit?.trustScore ?? null;
+    }
+
+    get currentStars(): number | null {
+        return this.currentBusinessUnit?.stars ?? null;
+    }
+
+    get profileUrl(): string | null {
+        return this.currentBusinessUnit?.profileUrl ?? null;
+    }
+
+    get hasTrustScore(): boolean {
+        return this.trustScore !== null;
+    }
+
+    get totalReviewsText(): string {
+        return formatLabel(TOTAL_REVIEWS, this.currentBusinessUnit?.reviewCount ?? 0);
+    }
+
+    get kpis(): Kpi[] {
+        const home = this.home;
+        if (!home) {
+            return [];
+        }
+        return [
+            { key: 'newService', label: NEW_SERVICE, value: home.newServiceReviews, hint: LAST_30_DAYS },
+            { key: 'newProduct', label: NEW_PRODUCT, value: home.newProductReviews, hint: LAST_30_DAYS },
+            { key: 'queued', label: QUEUED, value: home.invitationsQueued, hint: '' },
+            { key: 'delivered', label: DELIVERED, value: home.invitationsDelivered, hint: '' },
+            { key: 'awaiting', label: AWAITING, value: home.awaitingReply, hint: '' }
+        ];
+    }
+
+    get serviceReviews(): ReviewView[] {
+        return this.toReviewViews(this.home?.recentServiceReviews ?? []);
+    }
+
+    get productReviews(): ReviewView[] {
+        return this.toReviewViews(this.home?.recentProductReviews ?? []);
+    }
+
+    get hasServiceReviews(): boolean {
+        return this.serviceReviews.length > 0;
+    }
+
+    get hasProductReviews(): boolean {
+        return this.productReviews.length > 0;
+    }
+
+    get invitations(): (InvitationRow & { badgeClass: string })[] {
+        return (this.home?.recentInvitations ?? []).map((inv) => ({
+            ...inv,
+            badgeClass: STATUS_CLASS[inv.status] ?? 'slds-badge'
+        }));
+    }
+
+    get hasInvitations(): boolean {
+        return this.invitations.length > 0;
+    }
+
+    private toReviewViews(rows: ReviewRow[]): ReviewView[] {
+        return rows.map((row) => {
+            const displayTitle = row.title ?? '';
+            return {
+                ...row,
+                displayTitle,
+                awaiting: row.replyStatus !== 'Replied',
+                replyAriaLabel: formatLabel(REPLY_TO, displayTitle)
+            };
+        });
+    }
+
+    handleBusinessUnitChange(event: CustomEvent<{ value: string }>): void {
+        this.selectedBusinessUnitId = event.detail.value;
+    }
+
+    /** Reply: opens the review's record page, whose bottom holds the reply component. */
+    handleReply(event: Event): void {
+        const recordId = (event.currentTarget as HTMLElement).dataset.id;
+        this[NavigationMixin.Navigate]({
+            type: 'standard__recordPage',
+            attributes: { recordId, objectApiName: 'Review__c', actionName: 'view' }
+        });
+    }
+
+    /** Opens an invitation's record page. */
+    handleOpenInvitation(event: Event): void {
+        event.preventDefault();
+        const recordId = (event.currentTarget as HTMLElement).dataset.id;
+        this[NavigationMixin.Navigate]({
+            type: 'standard__recordPage',
+            attributes: { recordId, objectApiName: 'Invitation__c', actionName: 'view' }
+        });
+    }
+}

@@ -1,0 +1,57 @@
+/**
+ * Helpers shared by the package's LWC jest tests.
+ */
+
+/** Removes every component a test appended to the document. */
+export function resetDom(): void {
+    while (document.body.firstChild) {
+        document.body.removeChild(document.body.firstChild);
+    }
+}
+
+/** Lets pending promises (Apex calls, re-renders) settle. */
+export async function flushPromises(): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+        await Promise.resolve();
+    }
+    await new Promise<void>((resolve) => {
+        setTimeout(resolve, 0);
+    });
+}
+
+/** The element's shadow root (jest runs LWC with a shadow root on every component). */
+export function shadow(element: Element): ShadowRoot {
+    const root = element.shadowRoot;
+    if (!root) {
+        throw new Error(`${element.tagName} has no shadow root`);
+    }
+    return root;
+}
+
+/** The first element matching the selector inside the component, or a thrown error naming it. */
+export function find<T extends Element = HTMLElement>(element: Element, selector: string): T {
+    const found = shadow(element).querySelector<T>(selector);
+    if (!found) {
+        throw new Error(`no ${selector} in ${element.tagName}`);
+    }
+    return found;
+}
+
+/** Every element matching the selector inside the component. */
+export function findAll<T extends Element = HTMLElement>(element: Element, selector: string): T[] {
+    return Array.from(shadow(element).querySelectorAll<T>(selector));
+}
+
+/** Sets an `@api` property or a value on a stub element (typed access to untyped stubs). */
+export function setProps(element: Element, props: Record<string, unknown>): void {
+    Object.assign(element, props);
+}
+
+/** Dispatches a `change` event with `detail` (lightning-input, -combobox, ...), setting `value` too. */
+export function changeValue(target: Element, value: unknown, detail?: Record<string, unknown>): void {
+    Object.assign(target, { value });
+    if (typeof value === 'boolean') {
+        Object.assign(target, { checked: value });
+    }
+    target.dispatchEvent(new CustomEvent('change', { detail: detail ?? { value, checked: value } }));
+}
