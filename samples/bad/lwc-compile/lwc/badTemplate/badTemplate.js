@@ -1,0 +1,5 @@
+import { LightningElement } from 'lwc';
+
+export default class BadTemplate extends LightningElement {
+    label = 'Save';
+}
