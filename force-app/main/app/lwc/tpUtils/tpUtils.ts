@@ -92,3 +92,27 @@ export function isBase64OfLength(text: string | null | undefined, bytes: number)
     const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
     return (value.length / 4) * 3 - padding === bytes;
 }
+
+/** A class with the platform's static `open(config)` (LightningModal and LightningConfirm subclasses). */
+interface Openable<R> {
+    open(config: Record<string, unknown>): Promise<R>;
+}
+
+/**
+ * Opens a modal (`lightning/modal` subclass or `lightning/confirm`) and resolves with what it closed
+ * with. The shipped type definitions omit the static `open`, hence the one typed cast here.
+ */
+export function openModal<R>(modal: unknown, config: Record<string, unknown>): Promise<R | undefined> {
+    return (modal as Openable<R | undefined>).open(config);
+}
+
+/** Asks for confirmation with `lightning/confirm`; true only when the user confirmed. */
+export async function confirmAction(
+    confirm: unknown,
+    message: string,
+    label: string,
+    theme: 'warning' | 'error' | 'default' = 'warning'
+): Promise<boolean> {
+    const result = await openModal<boolean>(confirm, { message, label, theme });
+    return result === true;
+}
