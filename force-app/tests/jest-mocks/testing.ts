@@ -55,3 +55,7 @@ export function changeValue(target: Element, value: unknown, detail?: Record<str
     }
     target.dispatchEvent(new CustomEvent('change', { detail: detail ?? { value, checked: value } }));
 }
+
+/** A jest mock function (the `jest` namespace types are not global under @jest/globals). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- mocks stand in for functions of any signature
+export type MockFn = import('jest-mock').Mock<(...args: any[]) => any>;

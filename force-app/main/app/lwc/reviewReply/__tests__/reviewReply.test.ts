@@ -7,7 +7,7 @@ import { refreshApex } from '@salesforce/apex';
 import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import LightningConfirm from 'lightning/confirm';
 import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
-import { changeValue, find, findAll, flushPromises, resetDom } from '../../../../../tests/jest-mocks/testing';
+import { changeValue, find, findAll, flushPromises, resetDom, type MockFn } from '../../../../../tests/jest-mocks/testing';
 import NO_REPLY from './data/serviceReviewNoReply.json';
 import REPLIED from './data/serviceReviewReplied.json';
 import PRODUCT from './data/productReview.json';
@@ -31,15 +31,15 @@ jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolv
 jest.mock('lightning/confirm', () => ({ __esModule: true, default: { open: jest.fn() } }));
 
 const reviewWire = getReview as unknown as TestWireAdapter;
-const postReplyMock = postReply as unknown as jest.Mock;
-const deleteReplyMock = deleteReply as unknown as jest.Mock;
-const confirmOpen = (LightningConfirm as unknown as { open: jest.Mock }).open;
+const postReplyMock = postReply as unknown as MockFn;
+const deleteReplyMock = deleteReply as unknown as MockFn;
+const confirmOpen = (LightningConfirm as unknown as { open: MockFn }).open;
 
 interface TextareaStub extends HTMLElement {
     value: string;
     label: string;
-    setCustomValidity: jest.Mock;
-    reportValidity: jest.Mock;
+    setCustomValidity: MockFn;
+    reportValidity: MockFn;
     focus: () => void;
 }
 
@@ -64,7 +64,7 @@ function textarea(element: HTMLElement): TextareaStub {
     return field;
 }
 
-function toasts(element: HTMLElement): jest.Mock {
+function toasts(element: HTMLElement): MockFn {
     const handler = jest.fn();
     element.addEventListener('lightning__showtoast', (event) => handler((event as CustomEvent).detail));
     return handler;
