@@ -27,7 +27,9 @@ export function NavigationMixin<T extends Constructor>(Base: T): T {
             calls.push(pageReference);
         }
         [GenerateUrl](pageReference: PageReference): Promise<string> {
-            return Promise.resolve(`https://example.test/${String(pageReference.attributes?.recordId ?? '')}`);
+            return Promise.resolve(
+                `https://example.test/${String(pageReference.attributes?.recordId ?? '')}`
+            );
         }
     };
 }

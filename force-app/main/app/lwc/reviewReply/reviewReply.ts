@@ -124,7 +124,6 @@ export default class ReviewReply extends LightningElement {
         return this.isService ? CURRENT_REPLY : CURRENT_COMMENT;
     }
 
-
     get replyDate(): string | null {
         return this.review?.replyDate ?? null;
     }

@@ -7,7 +7,14 @@ import { refreshApex } from '@salesforce/apex';
 import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import LightningConfirm from 'lightning/confirm';
 import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
-import { changeValue, find, findAll, flushPromises, resetDom, type MockFn } from '../../../../../tests/jest-mocks/testing';
+import {
+    changeValue,
+    find,
+    findAll,
+    flushPromises,
+    resetDom,
+    type MockFn
+} from '../../../../../tests/jest-mocks/testing';
 import NO_REPLY from './data/serviceReviewNoReply.json';
 import REPLIED from './data/serviceReviewReplied.json';
 import PRODUCT from './data/productReview.json';
@@ -16,14 +23,15 @@ import PRODUCT_COMMENTED from './data/productReviewCommented.json';
 jest.mock(
     '@salesforce/apex/ReviewReplyController.getReview',
     () => {
-        const { createApexTestWireAdapter } = jest.requireActual<typeof import('@salesforce/sfdx-lwc-jest')>(
-            '@salesforce/sfdx-lwc-jest'
-        );
+        const { createApexTestWireAdapter } =
+            jest.requireActual<typeof import('@salesforce/sfdx-lwc-jest')>('@salesforce/sfdx-lwc-jest');
         return { default: createApexTestWireAdapter(jest.fn()) };
     },
     { virtual: true }
 );
-jest.mock('@salesforce/apex/ReviewReplyController.postReply', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ReviewReplyController.postReply', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 jest.mock('@salesforce/apex/ReviewReplyController.deleteReply', () => ({ default: jest.fn() }), {
     virtual: true
 });
@@ -175,7 +183,10 @@ describe('c-review-reply', () => {
         await flushPromises();
         post.click();
         await flushPromises();
-        expect(postReplyMock).toHaveBeenCalledWith({ reviewId: 'a0C000000000001AAA', message: 'Thank you, Jane!' });
+        expect(postReplyMock).toHaveBeenCalledWith({
+            reviewId: 'a0C000000000001AAA',
+            message: 'Thank you, Jane!'
+        });
         expect(find(element, '.reply-text').textContent).toBe('Thank you, Jane!');
         await expect(element).toBeAccessible();
     });
@@ -188,7 +199,9 @@ describe('c-review-reply', () => {
         find(element, 'lightning-button.delete').click();
         await flushPromises();
 
-        expect(confirmOpen).toHaveBeenCalledWith(expect.objectContaining({ message: 'c.TP_Reply_Delete_Confirm' }));
+        expect(confirmOpen).toHaveBeenCalledWith(
+            expect.objectContaining({ message: 'c.TP_Reply_Delete_Confirm' })
+        );
         expect(deleteReplyMock).toHaveBeenCalledWith({ reviewId: 'a0C000000000001AAA' });
         expect(onToast).toHaveBeenCalledWith({ message: 'c.TP_Reply_Deleted', variant: 'success' });
         expect(findAll(element, '.current-reply')).toHaveLength(0);

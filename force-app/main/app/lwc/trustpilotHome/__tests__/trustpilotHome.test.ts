@@ -11,15 +11,16 @@ import HOME_NOT_CONNECTED from './data/getHomeDataNotConnected.json';
 jest.mock(
     '@salesforce/apex/HomeController.getHomeData',
     () => {
-        const { createApexTestWireAdapter } = jest.requireActual<typeof import('@salesforce/sfdx-lwc-jest')>(
-            '@salesforce/sfdx-lwc-jest'
-        );
+        const { createApexTestWireAdapter } =
+            jest.requireActual<typeof import('@salesforce/sfdx-lwc-jest')>('@salesforce/sfdx-lwc-jest');
         return { default: createApexTestWireAdapter(jest.fn()) };
     },
     { virtual: true }
 );
 
-jest.mock('lightning/navigation', () => jest.requireActual('../../../../../tests/jest-mocks/lightning/navigation'));
+jest.mock('lightning/navigation', () =>
+    jest.requireActual('../../../../../tests/jest-mocks/lightning/navigation')
+);
 
 const homeWire = getHomeData as unknown as TestWireAdapter;
 
@@ -67,7 +68,11 @@ describe('c-trustpilot-home', () => {
         expect(findAll(element, '.product-reviews .reply')).toHaveLength(1);
         // Unknown statuses fall back to the neutral badge.
         const badges = findAll(element, '.invitation-row .slds-badge').map((b) => b.className);
-        expect(badges).toEqual(['slds-badge slds-theme_success', 'slds-badge slds-theme_error', 'slds-badge']);
+        expect(badges).toEqual([
+            'slds-badge slds-theme_success',
+            'slds-badge slds-theme_error',
+            'slds-badge'
+        ]);
         await expect(element).toBeAccessible();
     });
 
@@ -97,7 +102,11 @@ describe('c-trustpilot-home', () => {
             },
             {
                 type: 'standard__recordPage',
-                attributes: { recordId: 'a0D000000000001AAA', objectApiName: 'Invitation__c', actionName: 'view' }
+                attributes: {
+                    recordId: 'a0D000000000001AAA',
+                    objectApiName: 'Invitation__c',
+                    actionName: 'view'
+                }
             }
         ]);
     });
