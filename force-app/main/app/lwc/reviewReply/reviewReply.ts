@@ -41,6 +41,15 @@ export interface ReviewReplyData {
     replyText: string | null;
     replyDate: string | null;
     replyStatus: string | null;
+    /** Text kept from a reply Trustpilot refused (not published); prefills the editor. */
+    draftText: string | null;
+}
+
+/** ReviewReplyController.ReplyOutcomeDto: a refusal is an answer, not an exception, so the draft is kept. */
+export interface ReplyOutcome {
+    success: boolean;
+    message: string | null;
+    review: ReviewReplyData;
 }
 
 interface WireResult<T> {
@@ -86,6 +95,9 @@ export default class ReviewReply extends LightningElement {
         this.wiredReview = result;
         if (result.data) {
             this.review = result.data;
+            if (this.draft.length === 0 && result.data.draftText) {
+                this.draft = result.data.draftText;
+            }
             this.loadError = undefined;
             this.notFound = false;
             this.loaded = true;
@@ -176,10 +188,14 @@ export default class ReviewReply extends LightningElement {
         this.busy = true;
         this.actionError = undefined;
         try {
-            const updated = await postReply<ReviewReplyData>({ reviewId: this.recordId, message: text });
-            this.review = updated;
-            this.draft = '';
-            this.toast(wasService ? POSTED : COMMENT_POSTED, 'success');
+            const outcome = await postReply<ReplyOutcome>({ reviewId: this.recordId, message: text });
+            this.review = outcome.review;
+            if (outcome.success) {
+                this.draft = '';
+                this.toast(wasService ? POSTED : COMMENT_POSTED, 'success');
+            } else {
+                this.actionError = outcome.message ?? POST_FAILED;
+            }
             await this.refresh();
         } catch (error) {
             this.actionError = errorText(error, POST_FAILED);
@@ -196,8 +212,13 @@ export default class ReviewReply extends LightningElement {
         this.busy = true;
         this.actionError = undefined;
         try {
-            this.review = await deleteReply<ReviewReplyData>({ reviewId: this.recordId });
-            this.toast(DELETED, 'success');
+            const outcome = await deleteReply<ReplyOutcome>({ reviewId: this.recordId });
+            this.review = outcome.review;
+            if (outcome.success) {
+                this.toast(DELETED, 'success');
+            } else {
+                this.actionError = outcome.message ?? DELETE_FAILED;
+            }
             await this.refresh();
         } catch (error) {
             this.actionError = errorText(error, DELETE_FAILED);

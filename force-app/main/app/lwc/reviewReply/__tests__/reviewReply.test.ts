@@ -18,6 +18,7 @@ import {
 import NO_REPLY from './data/serviceReviewNoReply.json';
 import REPLIED from './data/serviceReviewReplied.json';
 import PRODUCT from './data/productReview.json';
+import WITH_DRAFT from './data/serviceReviewWithDraft.json';
 import PRODUCT_COMMENTED from './data/productReviewCommented.json';
 
 jest.mock(
@@ -128,7 +129,11 @@ describe('c-review-reply', () => {
     it('posts the reply, clears the draft and refreshes the record', async () => {
         const element = await renderWith(NO_REPLY);
         const onToast = toasts(element);
-        postReplyMock.mockResolvedValue(REPLIED);
+        postReplyMock.mockResolvedValue({
+            success: true,
+            message: 'Reply posted to Trustpilot.',
+            review: REPLIED
+        });
         changeValue(textarea(element), '  Thank you, Jane! See you soon. ');
         await flushPromises();
         find(element, 'lightning-button.post').click();
@@ -160,6 +165,39 @@ describe('c-review-reply', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('keeps the draft when the server answers that Trustpilot refused it', async () => {
+        const element = await renderWith(NO_REPLY);
+        postReplyMock.mockResolvedValue({
+            success: false,
+            message: 'Trustpilot is busy (429). Try again in a minute.',
+            review: { ...NO_REPLY, draftText: 'My draft' }
+        });
+        changeValue(textarea(element), 'My draft');
+        await flushPromises();
+        find(element, 'lightning-button.post').click();
+        await flushPromises();
+        expect(find(element, '.action-error').textContent).toBe(
+            'Trustpilot is busy (429). Try again in a minute.'
+        );
+        expect(textarea(element).value).toBe('My draft');
+        expect(findAll(element, '.current-reply')).toHaveLength(0);
+    });
+
+    it('prefills the editor with a draft kept from an earlier refusal', async () => {
+        const element = await renderWith(WITH_DRAFT);
+        expect(textarea(element).value).toBe('Thanks for the feedback - draft');
+    });
+
+    it('shows why Trustpilot refused to delete the reply', async () => {
+        const element = await renderWith(REPLIED);
+        confirmOpen.mockResolvedValue(true);
+        deleteReplyMock.mockResolvedValue({ success: false, message: null, review: REPLIED });
+        find(element, 'lightning-button.delete').click();
+        await flushPromises();
+        expect(find(element, '.action-error').textContent).toBe('c.TP_Reply_Delete_Failed');
+        expect(findAll(element, '.current-reply')).toHaveLength(1);
+    });
+
     it('falls back to a generic message when the error has none', async () => {
         const element = await renderWith(NO_REPLY);
         postReplyMock.mockRejectedValue({});
@@ -178,7 +216,11 @@ describe('c-review-reply', () => {
         await flushPromises();
         expect(textarea(element).value).toBe('Thank you, Jane! See you soon.');
 
-        postReplyMock.mockResolvedValue({ ...REPLIED, replyText: 'Thank you, Jane!' });
+        postReplyMock.mockResolvedValue({
+            success: true,
+            message: null,
+            review: { ...REPLIED, replyText: 'Thank you, Jane!' }
+        });
         changeValue(textarea(element), 'Thank you, Jane!');
         await flushPromises();
         post.click();
@@ -195,7 +237,7 @@ describe('c-review-reply', () => {
         const element = await renderWith(REPLIED);
         const onToast = toasts(element);
         confirmOpen.mockResolvedValue(true);
-        deleteReplyMock.mockResolvedValue(NO_REPLY);
+        deleteReplyMock.mockResolvedValue({ success: true, message: null, review: NO_REPLY });
         find(element, 'lightning-button.delete').click();
         await flushPromises();
 
@@ -234,7 +276,7 @@ describe('c-review-reply', () => {
         const post = find(element, 'lightning-button.post') as unknown as { label: string; click(): void };
         expect(post.label).toBe('c.TP_Reply_Add_Comment');
 
-        postReplyMock.mockResolvedValue(PRODUCT_COMMENTED);
+        postReplyMock.mockResolvedValue({ success: true, message: null, review: PRODUCT_COMMENTED });
         changeValue(textarea(element), 'Glad the shoes fit well!');
         await flushPromises();
         post.click();
