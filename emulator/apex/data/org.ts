@@ -1,0 +1,253 @@
+/**
+ * One local org: schema, database with the records every org has (Organization, profiles, the
+ * running admin user, the standard price book, the project's permission sets), the query runner and
+ * the DML engine, plus per-transaction state (mixed DML, governor counters).
+ */
+import { ApexId, ApexDatetime } from '../runtime/values.js';
+import { OrgDatabase, type Row } from './db.js';
+import {
+    DmlEngine,
+    type DmlEnv,
+    type DmlOp,
+    type DmlRowResult,
+    type TriggerCall,
+    type TriggerEventName
+} from './dml.js';
+import { ApexSignal } from './errors.js';
+import { SObjectRecord } from './record.js';
+import type { ObjectDef, Schema } from './schema.js';
+import { PROFILE_NAMES, UserAccess } from './security.js';
+import type { Bind } from './soql/ast.js';
+import { QueryRunner, type QueryResult } from './soql/eval.js';
+import { parseSoql } from './soql/parser.js';
+
+export interface DataLimits {
+    queries: number;
+    queryRows: number;
+    dmlStatements: number;
+    dmlRows: number;
+}
+
+/** Governor limits (Apex Developer Guide, "Execution Governors and Limits"): synchronous / asynchronous. */
+export const DATA_LIMITS = {
+    queries: [100, 200],
+    queryRows: [50000, 50000],
+    dmlStatements: [150, 150],
+    dmlRows: [10000, 10000]
+} as const;
+
+export type TriggerRunner = (def: ObjectDef, event: TriggerEventName, call: TriggerCall) => void;
+
+export class DataOrg {
+    readonly db: OrgDatabase;
+    readonly engine: DmlEngine;
+    orgId!: ApexId;
+    adminUserId!: ApexId;
+    standardPricebookId!: ApexId;
+    readonly profileIds = new Map<string, ApexId>();
+    readonly permissionSetIds = new Map<string, ApexId>();
+    /** The running user (System.runAs changes it). */
+    userId!: ApexId;
+    /** Clock (ms since epoch). */
+    now: () => number = () => Date.now();
+    /** Transaction state. */
+    mixed = { setup: null as string | null, nonSetup: null as string | null };
+    limits: DataLimits = { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0 };
+    async = false;
+    isTest = false;
+    triggerRunner: TriggerRunner = () => {};
+
+    constructor(readonly schema: Schema) {
+        this.db = new OrgDatabase(schema);
+        const env: DmlEnv = {
+            db: this.db,
+            schema,
+            now: () => this.now(),
+            userId: () => this.userId,
+            orgId: () => this.orgId,
+            runTriggers: (def, event, call) => this.triggerRunner(def, event, call),
+            countDml: (rows) => this.countDml(rows),
+            mixed: this.mixed,
+            standardPricebookId: () => this.standardPricebookId
+        };
+        this.engine = new DmlEngine(env);
+        this.seed();
+        this.db.commit();
+    }
+
+    private seedRow(objectName: string, values: Record<string, unknown>): ApexId {
+        const def = this.schema.require(objectName);
+        const id = this.db.newId(def);
+        const m = new Map<string, unknown>();
+        const now = new ApexDatetime(Date.UTC(2026, 0, 1));
+        for (const [k, v] of Object.entries(values)) m.set(k.toLowerCase(), v);
+        for (const f of ['createddate', 'lastmodifieddate', 'systemmodstamp'])
+            if (def.fields.has(f)) m.set(f, now);
+        m.set('isdeleted', false);
+        this.db.insertRow(def, id, m);
+        return id;
+    }
+
+    private seed(): void {
+        this.orgId = this.seedRow('Organization', {
+            Name: 'Local Org',
+            OrganizationType: 'Developer Edition',
+            IsSandbox: true,
+            TimeZoneSidKey: 'GMT',
+            LanguageLocaleKey: 'en_US',
+            DefaultLocaleSidKey: 'en_US'
+        });
+        for (const p of PROFILE_NAMES)
+            this.profileIds.set(p, this.seedRow('Profile', { Name: p, UserType: 'Standard' }));
+        this.adminUserId = this.seedRow('User', {
+            Username: 'admin@local.org.invalid',
+            FirstName: 'Local',
+            LastName: 'Admin',
+            Name: 'Local Admin',
+            Email: 'admin@local.org.invalid',
+            Alias: 'ladmin',
+            TimeZoneSidKey: 'GMT',
+            LocaleSidKey: 'en_US',
+            EmailEncodingKey: 'UTF-8',
+            LanguageLocaleKey: 'en_US',
+            ProfileId: this.profileIds.get('System Administrator'),
+            IsActive: true,
+            UserType: 'Standard'
+        });
+        this.userId = this.adminUserId;
+        for (const r of this.db.rows(this.schema.require('User')))
+            r.values.set('createdbyid', this.adminUserId);
+        this.standardPricebookId = this.seedRow('Pricebook2', {
+            Name: 'Standard Price Book',
+            IsActive: true,
+            IsStandard: true
+        });
+        for (const ps of this.schema.permissionSets.values()) {
+            this.permissionSetIds.set(
+                ps.name.toLowerCase(),
+                this.seedRow('PermissionSet', { Name: ps.name, Label: ps.label, IsOwnedByProfile: false })
+            );
+        }
+    }
+
+    /** Starts a new transaction (test method, anonymous block, async job). */
+    beginTransaction(async = false): void {
+        this.mixed.setup = null;
+        this.mixed.nonSetup = null;
+        this.limits = { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0 };
+        this.async = async;
+        this.db.commit();
+    }
+
+    private limit(kind: keyof DataLimits): number {
+        return DATA_LIMITS[kind][this.async ? 1 : 0];
+    }
+
+    countDml(rows: number): void {
+        if (++this.limits.dmlStatements > this.limit('dmlStatements'))
+            throw new ApexSignal('LimitException', `Too many DML statements: ${this.limits.dmlStatements}`);
+        this.limits.dmlRows += rows;
+        if (this.limits.dmlRows > this.limit('dmlRows'))
+            throw new ApexSignal('LimitException', `Too many DML rows: ${this.limits.dmlRows}`);
+    }
+
+    /** Access of the running user (profile + assigned permission sets). */
+    access(userId: ApexId = this.userId): UserAccess {
+        const user = this.db.find(userId);
+        const profileRow = this.db.find((user?.values.get('profileid') as ApexId | undefined) ?? null);
+        const profile =
+            (profileRow?.values.get('name') as string | undefined) ?? 'Minimum Access - Salesforce';
+        const psaDef = this.schema.require('PermissionSetAssignment');
+        const sets = [];
+        for (const a of this.db.rows(psaDef)) {
+            if ((a.values.get('assigneeid') as ApexId | null)?.to15() !== userId.to15()) continue;
+            const ps = this.db.find(a.values.get('permissionsetid') as ApexId);
+            const def = ps
+                ? this.schema.permissionSets.get(String(ps.values.get('name')).toLowerCase())
+                : undefined;
+            if (def) sets.push(def);
+        }
+        return new UserAccess(profile, sets);
+    }
+
+    /** Runs SOQL text. `userMode` applies the running user's CRUD/FLS (WITH USER_MODE / AccessLevel.USER_MODE). */
+    query(text: string, bind: (b: Bind) => unknown, opts: { userMode?: boolean } = {}): QueryResult {
+        const q = parseSoql(text);
+        if (++this.limits.queries > this.limit('queries'))
+            throw new ApexSignal('LimitException', `Too many SOQL queries: ${this.limits.queries}`);
+        const userMode =
+            opts.userMode ||
+            q.withClauses.includes('USER_MODE') ||
+            q.withClauses.includes('SECURITY_ENFORCED');
+        const runner = new QueryRunner({
+            db: this.db,
+            schema: this.schema,
+            now: () => this.now(),
+            bind,
+            access:
+                userMode && !q.withClauses.includes('SYSTEM_MODE')
+                    ? this.securityAccess(q.withClauses.includes('SECURITY_ENFORCED'))
+                    : null,
+            hidden: (row: Row) => this.isTest && row.id.to15() === this.standardPricebookId.to15()
+        });
+        const res = runner.run(q);
+        const rows =
+            res.kind === 'count'
+                ? res.count
+                : res.records.length + res.records.reduce((n, r) => n + childRows(r), 0);
+        this.limits.queryRows += rows;
+        if (this.limits.queryRows > this.limit('queryRows'))
+            throw new ApexSignal('LimitException', `Too many query rows: ${this.limits.queryRows}`);
+        return res;
+    }
+
+    private securityAccess(enforced: boolean): UserAccess {
+        const a = this.access();
+        if (!enforced) return a;
+        // WITH SECURITY_ENFORCED: "Insufficient permissions: secure query included inaccessible field".
+        const wrap = Object.create(a) as UserAccess;
+        wrap.canRead = (def) => {
+            if (!a.canRead(def))
+                throw new ApexSignal(
+                    'QueryException',
+                    'Insufficient permissions: secure query included inaccessible field'
+                );
+            return true;
+        };
+        wrap.canReadField = (def, fd) => {
+            if (!a.canReadField(def, fd))
+                throw new ApexSignal(
+                    'QueryException',
+                    'Insufficient permissions: secure query included inaccessible field'
+                );
+            return true;
+        };
+        return wrap;
+    }
+
+    dml(
+        op: DmlOp,
+        records: SObjectRecord[],
+        opts: { allOrNone?: boolean; externalIdField?: string; userMode?: boolean } = {}
+    ): DmlRowResult[] {
+        return this.engine.execute(op, records, {
+            allOrNone: opts.allOrNone ?? true,
+            externalIdField: opts.externalIdField,
+            access: opts.userMode ? this.access() : null
+        });
+    }
+
+    /** New record of a type, for `new Account(...)`. */
+    newRecord(type: string): SObjectRecord {
+        return new SObjectRecord(this.schema.require(type));
+    }
+}
+
+function childRows(r: SObjectRecord): number {
+    let n = 0;
+    for (const v of r.populatedFields().values()) {
+        const items = (v as { items?: unknown[] } | null)?.items;
+        if (Array.isArray(items)) n += items.length;
+    }
+    return n;
+}

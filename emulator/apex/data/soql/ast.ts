@@ -1,0 +1,85 @@
+/** Syntax tree of a SOQL query (SOQL and SOSL Reference, "SOQL SELECT Syntax"). */
+
+export interface Bind {
+    readonly kind: 'bind';
+    /** Position among the query's bind expressions, in source order. */
+    readonly index: number;
+    /** Expression text after the colon. */
+    readonly text: string;
+}
+
+export type Literal =
+    | { readonly kind: 'string'; readonly value: string }
+    | { readonly kind: 'number'; readonly text: string }
+    | { readonly kind: 'boolean'; readonly value: boolean }
+    | { readonly kind: 'null' }
+    | { readonly kind: 'date'; readonly text: string }
+    | { readonly kind: 'datetime'; readonly text: string }
+    | { readonly kind: 'dateLiteral'; readonly name: string; readonly n?: number };
+
+export type Value = Literal | Bind;
+
+/** A field reference (`Name`, `Account.Owner.Name`) or a date function over one (`CALENDAR_YEAR(CreatedDate)`). */
+export interface FieldRef {
+    readonly kind: 'field';
+    readonly path: readonly string[];
+    readonly fn?: string;
+}
+
+export type SelectItem =
+    | FieldRef
+    | {
+          readonly kind: 'agg';
+          readonly fn: string;
+          readonly arg: FieldRef | null;
+          readonly alias: string | null;
+      }
+    | { readonly kind: 'subquery'; readonly query: Query }
+    | { readonly kind: 'count' }
+    | { readonly kind: 'toLabel'; readonly field: FieldRef; readonly alias: string | null };
+
+export type Condition =
+    | { readonly kind: 'and' | 'or'; readonly items: readonly Condition[] }
+    | { readonly kind: 'not'; readonly item: Condition }
+    | { readonly kind: 'cmp'; readonly left: FieldRef | AggRef; readonly op: string; readonly right: Value }
+    | {
+          readonly kind: 'in';
+          readonly left: FieldRef;
+          readonly not: boolean;
+          readonly values: readonly Value[] | Bind | Query;
+      }
+    | {
+          readonly kind: 'includes';
+          readonly left: FieldRef;
+          readonly not: boolean;
+          readonly values: readonly Value[];
+      };
+
+export interface AggRef {
+    readonly kind: 'agg';
+    readonly fn: string;
+    readonly arg: FieldRef | null;
+}
+
+export interface OrderItem {
+    readonly field: FieldRef | AggRef;
+    readonly desc: boolean;
+    readonly nullsLast: boolean;
+}
+
+export interface Query {
+    readonly select: readonly SelectItem[];
+    readonly from: string;
+    readonly alias: string | null;
+    readonly where: Condition | null;
+    readonly withClauses: readonly string[];
+    readonly groupBy: readonly FieldRef[];
+    readonly having: Condition | null;
+    readonly orderBy: readonly OrderItem[];
+    readonly limit: Value | null;
+    readonly offset: Value | null;
+    readonly forUpdate: boolean;
+    readonly allRows: boolean;
+    /** Number of binds in the whole query text (including subqueries). */
+    readonly bindCount: number;
+}

@@ -1,0 +1,742 @@
+/**
+ * Runs a parsed SOQL query against the in-memory database.
+ *
+ * Rules (SOQL and SOSL Reference unless noted):
+ * - "Sorting is case insensitive"; "By default, null values are sorted first" (ORDER BY).
+ * - String comparisons with =, !=, LIKE are case-insensitive; LIKE supports % and _ (Comparison Operators).
+ * - "The maximum offset is 2,000 rows. Requesting an offset greater than 2,000 results in a
+ *   NUMBER_OUTSIDE_VALID_RANGE error." (OFFSET)
+ * - Date literals (TODAY, LAST_N_DAYS:n, ...) select ranges of whole days (Date Formats and Date Literals);
+ *   the local runtime evaluates them in GMT.
+ * - Aggregate fields without an alias are named expr0, expr1, ... (Using Aliases with GROUP BY).
+ * - In Apex, a query always returns the Id of each row (Apex Developer Guide, "SOQL Statements").
+ */
+import {
+    ApexDate,
+    ApexDatetime,
+    ApexId,
+    ApexList,
+    ApexSet,
+    Decimal,
+    isSObject
+} from '../../runtime/values.js';
+import { ApexSignal } from '../errors.js';
+import type { OrgDatabase, Row } from '../db.js';
+import { SObjectRecord } from '../record.js';
+import type { FieldDef, ObjectDef, Schema } from '../schema.js';
+import type { AggRef, Bind, Condition, FieldRef, Literal, Query, SelectItem, Value } from './ast.js';
+import { compareValues, soqlEquals } from './values.js';
+import { addDecimal } from '../dml.js';
+
+export interface FieldAccess {
+    canRead(def: ObjectDef): boolean;
+    canReadField(def: ObjectDef, field: FieldDef): boolean;
+}
+
+export interface QueryEnv {
+    readonly db: OrgDatabase;
+    readonly schema: Schema;
+    /** Current instant, ms since the epoch. */
+    now(): number;
+    bind(b: Bind): unknown;
+    /** Set for WITH USER_MODE / WITH SECURITY_ENFORCED / AccessLevel.USER_MODE. */
+    readonly access?: FieldAccess | null;
+    /** Rows hidden from queries (e.g. the standard price book in tests). */
+    readonly hidden?: (row: Row) => boolean;
+}
+
+export type QueryResult =
+    | { readonly kind: 'rows'; readonly def: ObjectDef; readonly records: SObjectRecord[] }
+    | { readonly kind: 'count'; readonly count: number };
+
+const AGG_DEF_CACHE = new WeakMap<Schema, ObjectDef>();
+
+/** The AggregateResult pseudo-object: its fields are the query's aliases. */
+export function aggregateResultDef(schema: Schema): ObjectDef {
+    let d = AGG_DEF_CACHE.get(schema);
+    if (!d) {
+        d = {
+            name: 'AggregateResult',
+            label: 'AggregateResult',
+            labelPlural: 'AggregateResults',
+            kind: 'standard',
+            keyPrefix: '',
+            setup: false,
+            fields: new Map(),
+            childRelationships: new Map(),
+            nameField: undefined
+        };
+        AGG_DEF_CACHE.set(schema, d);
+    }
+    return d;
+}
+
+function qerr(message: string): never {
+    throw new ApexSignal('QueryException', message);
+}
+
+interface Resolved {
+    /** Relationship hops: the reference field of each hop. */
+    hops: FieldDef[];
+    field: FieldDef;
+    /** Object that owns the final field (for static resolution; polymorphic hops resolve at run time). */
+    owner: ObjectDef;
+}
+
+export class QueryRunner {
+    constructor(private readonly env: QueryEnv) {}
+
+    run(q: Query): QueryResult {
+        const def = this.env.schema.get(q.from);
+        if (!def)
+            qerr(
+                `sObject type '${q.from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+            );
+        this.checkObjectAccess(def);
+        let rows = [...this.env.db.rows(def, q.allRows)].filter((r) => !this.env.hidden?.(r));
+        if (q.where) rows = rows.filter((r) => this.test(q.where!, r, def, q.alias));
+        const hasAgg = q.select.some((s) => s.kind === 'agg') || q.groupBy.length > 0;
+        if (q.select.length === 1 && q.select[0].kind === 'count') {
+            if (q.groupBy.length) qerr('COUNT() cannot be used with GROUP BY');
+            return { kind: 'count', count: this.window(rows, q).length };
+        }
+        if (q.select.some((s) => s.kind === 'count'))
+            qerr('COUNT() must be the only element in the SELECT list');
+        if (hasAgg)
+            return {
+                kind: 'rows',
+                def: aggregateResultDef(this.env.schema),
+                records: this.aggregate(q, def, rows)
+            };
+        if (q.orderBy.length) rows = this.sort(rows, q, def);
+        rows = this.window(rows, q);
+        return { kind: 'rows', def, records: rows.map((r) => this.materialize(r, def, q)) };
+    }
+
+    private checkObjectAccess(def: ObjectDef): void {
+        const a = this.env.access;
+        if (a && !a.canRead(def)) {
+            qerr(
+                `sObject type '${def.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+            );
+        }
+    }
+
+    private window<T>(rows: T[], q: Query): T[] {
+        let offset = 0;
+        if (q.offset) {
+            offset = this.intValue(q.offset, 'OFFSET');
+            if (offset > 2000) qerr(`Maximum SOQL offset allowed is 2000`);
+        }
+        let out = offset ? rows.slice(offset) : rows;
+        if (q.limit) {
+            const lim = this.intValue(q.limit, 'LIMIT');
+            if (lim < 0) qerr('LIMIT must be a non-negative value');
+            out = out.slice(0, lim);
+        }
+        return out;
+    }
+
+    private intValue(v: Value, what: string): number {
+        const x = v.kind === 'bind' ? this.env.bind(v) : v.kind === 'number' ? Number(v.text) : null;
+        const n =
+            typeof x === 'number'
+                ? x
+                : x instanceof Decimal
+                  ? x.toNumber()
+                  : typeof x === 'bigint'
+                    ? Number(x)
+                    : NaN;
+        if (!Number.isInteger(n)) qerr(`${what} must be an integer value`);
+        return n;
+    }
+
+    // ----------------------------------------------------------------------------------- fields
+
+    resolve(def: ObjectDef, path: readonly string[], alias: string | null): Resolved {
+        let p = path;
+        if (
+            p.length > 1 &&
+            (p[0].toLowerCase() === def.name.toLowerCase() ||
+                (alias && p[0].toLowerCase() === alias.toLowerCase()))
+        )
+            p = p.slice(1);
+        const hops: FieldDef[] = [];
+        let cur = def;
+        for (let i = 0; i < p.length - 1; i++) {
+            const rel = p[i].toLowerCase();
+            let hop: FieldDef | undefined;
+            for (const f of cur.fields.values()) if (f.relationshipName?.toLowerCase() === rel) hop = f;
+            if (!hop)
+                qerr(
+                    `Didn't understand relationship '${p[i]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
+                );
+            hops.push(hop);
+            const target =
+                hop.referenceTo && hop.referenceTo.length === 1
+                    ? this.env.schema.get(hop.referenceTo[0])
+                    : this.polymorphicTarget(p[i + 1]);
+            if (!target) qerr(`not supported locally: relationship ${p[i]} without a known target`);
+            cur = target;
+        }
+        const last = p[p.length - 1];
+        const field = cur.fields.get(last.toLowerCase());
+        if (!field) {
+            qerr(
+                `No such column '${last}' on entity '${cur.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
+            );
+        }
+        const a = this.env.access;
+        if (a && (!a.canRead(cur) || !a.canReadField(cur, field))) {
+            qerr(
+                `No such column '${field.name}' on entity '${cur.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
+            );
+        }
+        return { hops, field, owner: cur };
+    }
+
+    /** Polymorphic relationships (Owner, What, Who) expose the Name fields (Object Reference, "Name"). */
+    private polymorphicTarget(_next: string): ObjectDef | undefined {
+        return this.env.schema.get('Name') ?? this.env.schema.get('User');
+    }
+
+    private valueAt(row: Row, r: Resolved): unknown {
+        let cur: Row | undefined = row;
+        for (const hop of r.hops) {
+            const id = cur.values.get(hop.name.toLowerCase());
+            cur = this.env.db.find(id as ApexId | null);
+            if (!cur) return null;
+        }
+        if (r.hops.length && cur.def !== r.owner) {
+            // Polymorphic hop: read the same-named field on the actual parent object.
+            return cur.values.get(r.field.name.toLowerCase()) ?? null;
+        }
+        return cur.values.get(r.field.name.toLowerCase()) ?? null;
+    }
+
+    private fieldValue(row: Row, def: ObjectDef, f: FieldRef, alias: string | null): unknown {
+        const r = this.resolve(def, f.path, alias);
+        const v = this.valueAt(row, r);
+        return f.fn ? applyDateFn(f.fn, v) : v;
+    }
+
+    // -------------------------------------------------------------------------------- filtering
+
+    test(c: Condition, row: Row, def: ObjectDef, alias: string | null): boolean {
+        switch (c.kind) {
+            case 'and':
+                return c.items.every((x) => this.test(x, row, def, alias));
+            case 'or':
+                return c.items.some((x) => this.test(x, row, def, alias));
+            case 'not':
+                return !this.test(c.item, row, def, alias);
+            case 'cmp': {
+                if (c.left.kind !== 'field') qerr('aggregate functions are only allowed in HAVING');
+                const r = this.resolve(def, c.left.path, alias);
+                let left = this.valueAt(row, r);
+                if (c.left.fn) left = applyDateFn(c.left.fn, left);
+                return this.compare(left, c.op, c.right, c.left.fn ? undefined : r.field);
+            }
+            case 'in': {
+                const r = this.resolve(def, c.left.path, alias);
+                const left = this.valueAt(row, r);
+                const values = this.inValues(c.values, r.field);
+                const hit = values.some((v) => soqlEquals(left, v));
+                return c.not ? !hit && left !== null : hit;
+            }
+            case 'includes': {
+                const r = this.resolve(def, c.left.path, alias);
+                const left = this.valueAt(row, r);
+                const have = new Set(
+                    typeof left === 'string' ? left.split(';').map((s) => s.trim().toLowerCase()) : []
+                );
+                const hit = c.values.some((v) => {
+                    const want = String(this.literalOrBind(v, r.field) ?? '')
+                        .split(';')
+                        .map((s) => s.trim().toLowerCase());
+                    return want.every((w) => have.has(w));
+                });
+                return c.not ? !hit : hit;
+            }
+        }
+    }
+
+    private inValues(values: readonly Value[] | Bind | Query, field: FieldDef): unknown[] {
+        if (Array.isArray(values)) return (values as Value[]).map((v) => this.literalOrBind(v, field));
+        if ((values as Query).select) {
+            const sub = values as Query;
+            if (sub.select.length !== 1 || sub.select[0].kind !== 'field')
+                qerr('semi-join sub-selects can only select one field');
+            const res = this.run(sub);
+            if (res.kind !== 'rows') return [];
+            const path = (sub.select[0] as FieldRef).path;
+            return res.records.map((rec) =>
+                path.reduce<unknown>((o, seg) => (isSObject(o) ? o.get(seg) : null), rec)
+            );
+        }
+        const raw = this.env.bind(values as Bind);
+        return flattenBind(raw);
+    }
+
+    private literalOrBind(v: Value, field: FieldDef | undefined): unknown {
+        if (v.kind === 'bind') {
+            const raw = this.env.bind(v);
+            if (isSObject(raw)) return raw.get('Id');
+            return raw;
+        }
+        return literalValue(v, field);
+    }
+
+    private compare(left: unknown, op: string, right: Value, field: FieldDef | undefined): boolean {
+        if (right.kind === 'dateLiteral') {
+            if (left === null) return op === '!=';
+            const [start, end] = dateLiteralRange(right.name, right.n, this.env.now());
+            const pos =
+                left instanceof ApexDatetime
+                    ? left.ms
+                    : left instanceof ApexDate
+                      ? left.toEpochDay() * 86400000
+                      : NaN;
+            if (Number.isNaN(pos))
+                qerr(
+                    `value of filter criterion for field '${field?.name}' must be of type ${field?.type} and should not be enclosed in quotes`
+                );
+            switch (op) {
+                case '=':
+                    return pos >= start && pos < end;
+                case '!=':
+                    return pos < start || pos >= end;
+                case '<':
+                    return pos < start;
+                case '<=':
+                    return pos < end;
+                case '>':
+                    return pos >= end;
+                case '>=':
+                    return pos >= start;
+                default:
+                    return qerr(`invalid operator on date literal`);
+            }
+        }
+        const r = this.literalOrBind(right, field);
+        if (op === 'like') {
+            if (left === null || r === null) return false;
+            return likeRegex(String(r)).test(String(left instanceof ApexId ? left.v : left));
+        }
+        if (r instanceof ApexList || r instanceof ApexSet)
+            qerr('Only variable references are allowed in dynamic SOQL/SOSL.');
+        if (op === '=') return soqlEquals(left, r);
+        if (op === '!=') return !soqlEquals(left, r);
+        if (left === null || r === null) return false;
+        const c = compareValues(left, r);
+        return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    }
+
+    // --------------------------------------------------------------------------------- ordering
+
+    private sort(rows: Row[], q: Query, def: ObjectDef): Row[] {
+        const keys = q.orderBy.map((o) => {
+            if (o.field.kind !== 'field') qerr('ORDER BY an aggregate needs GROUP BY');
+            return {
+                r: this.resolve(def, o.field.path, q.alias),
+                fn: o.field.fn,
+                desc: o.desc,
+                nullsLast: o.nullsLast
+            };
+        });
+        const decorated = rows.map((row, i) => ({
+            row,
+            i,
+            k: keys.map((k) => (k.fn ? applyDateFn(k.fn, this.valueAt(row, k.r)) : this.valueAt(row, k.r)))
+        }));
+        decorated.sort((a, b) => {
+            for (let j = 0; j < keys.length; j++) {
+                const c = orderCompare(a.k[j], b.k[j], keys[j].desc, keys[j].nullsLast);
+                if (c !== 0) return c;
+            }
+            return a.i - b.i;
+        });
+        return decorated.map((d) => d.row);
+    }
+
+    // ----------------------------------------------------------------------------- materialise
+
+    materialize(row: Row, def: ObjectDef, q: Query): SObjectRecord {
+        const rec = new SObjectRecord(def);
+        rec.queried = new Set();
+        rec.setRaw('Id', row.id);
+        for (const item of q.select) this.addItem(rec, row, def, item, q.alias);
+        return rec;
+    }
+
+    private addItem(
+        rec: SObjectRecord,
+        row: Row,
+        def: ObjectDef,
+        item: SelectItem,
+        alias: string | null
+    ): void {
+        if (item.kind === 'field' || item.kind === 'toLabel') {
+            const f = item.kind === 'field' ? item : item.field;
+            if (f.fn) qerr(`${f.fn.toUpperCase()}() can only be used with GROUP BY`);
+            const r = this.resolve(def, f.path, alias);
+            let target = rec;
+            let cur: Row | undefined = row;
+            for (const hop of r.hops) {
+                const id = cur?.values.get(hop.name.toLowerCase()) as ApexId | null | undefined;
+                cur = this.env.db.find(id ?? null);
+                const relName = hop.relationshipName!;
+                const existing = target.has(relName) ? target.get(relName) : undefined;
+                if (!cur) {
+                    if (existing === undefined) target.setRaw(relName, null);
+                    return;
+                }
+                if (existing instanceof SObjectRecord) {
+                    target = existing;
+                } else {
+                    const parent = new SObjectRecord(cur.def);
+                    parent.queried = new Set();
+                    parent.setRaw('Id', cur.id);
+                    target.setRaw(relName, parent);
+                    target = parent;
+                }
+            }
+            const fd = cur!.def === r.owner ? r.field : cur!.def.fields.get(r.field.name.toLowerCase());
+            target.setRaw(fd?.name ?? r.field.name, cur!.values.get(r.field.name.toLowerCase()) ?? null);
+            return;
+        }
+        if (item.kind === 'subquery') {
+            const sq = item.query;
+            const rel = def.childRelationships.get(sq.from.toLowerCase());
+            if (!rel)
+                qerr(
+                    `Didn't understand relationship '${sq.from}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
+                );
+            const childDef = this.env.schema.require(rel.childObject);
+            this.checkObjectAccess(childDef);
+            const fk = rel.field.toLowerCase();
+            let rows = [...this.env.db.rows(childDef, sq.allRows)].filter((r) =>
+                soqlEquals(r.values.get(fk) ?? null, row.id)
+            );
+            if (sq.where) rows = rows.filter((r) => this.test(sq.where!, r, childDef, sq.alias));
+            if (sq.orderBy.length) rows = this.sort(rows, sq, childDef);
+            rows = this.window(rows, sq);
+            const list = new ApexList(
+                { name: childDef.name.toLowerCase(), display: childDef.name },
+                rows.map((r) => this.materialize(r, childDef, sq))
+            );
+            rec.setRaw(rel.name, list);
+            return;
+        }
+        qerr('aggregate functions need GROUP BY or an aggregate query');
+    }
+
+    // ------------------------------------------------------------------------------ aggregates
+
+    private aggregate(q: Query, def: ObjectDef, rows: Row[]): SObjectRecord[] {
+        const groups = new Map<string, Row[]>();
+        const groupKeys = q.groupBy.map((g) => ({ g, r: this.resolve(def, g.path, q.alias) }));
+        for (const item of q.select) {
+            if (
+                item.kind === 'field' &&
+                !q.groupBy.some(
+                    (g) =>
+                        g.path.join('.').toLowerCase() === item.path.join('.').toLowerCase() &&
+                        g.fn === item.fn
+                )
+            ) {
+                qerr(`Field must be grouped or aggregated: ${item.path.join('.')}`);
+            }
+        }
+        for (const row of rows) {
+            const k = groupKeys.map(({ g, r }) => {
+                const v = g.fn ? applyDateFn(g.fn, this.valueAt(row, r)) : this.valueAt(row, r);
+                return v === null
+                    ? '\u0000null'
+                    : v instanceof ApexId
+                      ? v.to15()
+                      : String(v instanceof Object ? v.toString() : v).toLowerCase();
+            });
+            const key = k.join('\u0001');
+            const list = groups.get(key) ?? [];
+            list.push(row);
+            groups.set(key, list);
+        }
+        if (groups.size === 0 && q.groupBy.length === 0) groups.set('', []);
+        const aggDef = aggregateResultDef(this.env.schema);
+        let out: { rec: SObjectRecord; rows: Row[] }[] = [];
+        for (const grp of groups.values()) {
+            const rec = new SObjectRecord(aggDef);
+            let expr = 0;
+            for (const item of q.select) {
+                if (item.kind === 'field') {
+                    const r = this.resolve(def, item.path, q.alias);
+                    const v = grp.length
+                        ? item.fn
+                            ? applyDateFn(item.fn, this.valueAt(grp[0], r))
+                            : this.valueAt(grp[0], r)
+                        : null;
+                    rec.setRaw(item.fn ? `expr${expr++}` : r.field.name, v);
+                } else if (item.kind === 'agg') {
+                    const name = item.alias ?? `expr${expr++}`;
+                    rec.setRaw(name, this.aggValue(item, grp, def, q.alias));
+                }
+            }
+            out.push({ rec, rows: grp });
+        }
+        if (q.having) out = out.filter((o) => this.testHaving(q.having!, o.rec, o.rows, def, q));
+        if (q.orderBy.length) {
+            const ks = q.orderBy.map((o) => ({
+                o,
+                get: (x: { rec: SObjectRecord; rows: Row[] }) =>
+                    o.field.kind === 'agg'
+                        ? this.aggValue(o.field, x.rows, def, q.alias)
+                        : x.rows.length
+                          ? this.fieldValue(x.rows[0], def, o.field, q.alias)
+                          : null
+            }));
+            out.sort((a, b) => {
+                for (const k of ks) {
+                    const c = orderCompare(k.get(a), k.get(b), k.o.desc, k.o.nullsLast);
+                    if (c) return c;
+                }
+                return 0;
+            });
+        }
+        return this.window(out, q).map((o) => o.rec);
+    }
+
+    private testHaving(c: Condition, rec: SObjectRecord, rows: Row[], def: ObjectDef, q: Query): boolean {
+        switch (c.kind) {
+            case 'and':
+                return c.items.every((x) => this.testHaving(x, rec, rows, def, q));
+            case 'or':
+                return c.items.some((x) => this.testHaving(x, rec, rows, def, q));
+            case 'not':
+                return !this.testHaving(c.item, rec, rows, def, q);
+            case 'cmp': {
+                const left =
+                    c.left.kind === 'agg'
+                        ? this.aggValue(c.left, rows, def, q.alias)
+                        : rows.length
+                          ? this.fieldValue(rows[0], def, c.left, q.alias)
+                          : null;
+                return this.compare(left, c.op, c.right, undefined);
+            }
+            default:
+                return rows.length > 0 && this.test(c, rows[0], def, q.alias);
+        }
+    }
+
+    private aggValue(
+        a: AggRef | { fn: string; arg: FieldRef | null },
+        rows: Row[],
+        def: ObjectDef,
+        alias: string | null
+    ): unknown {
+        const fn = a.fn;
+        if (!a.arg) return rows.length;
+        const r = this.resolve(def, a.arg.path, alias);
+        const vals = rows.map((row) => this.valueAt(row, r)).filter((v) => v !== null);
+        switch (fn) {
+            case 'count':
+                return vals.length;
+            case 'count_distinct':
+                return new Set(vals.map((v) => (v instanceof ApexId ? v.to15() : String(v).toLowerCase())))
+                    .size;
+            case 'sum':
+            case 'avg': {
+                if (!vals.length) return null;
+                let sum = new Decimal(0n, 0);
+                for (const v of vals) sum = addDecimal(sum, toDecimal(v));
+                if (fn === 'sum') return sum;
+                return Decimal.parse(String(sum.toNumber() / vals.length));
+            }
+            case 'min':
+            case 'max': {
+                if (!vals.length) return null;
+                return vals.reduce((m, v) => (compareValues(v, m) * (fn === 'min' ? -1 : 1) > 0 ? v : m));
+            }
+            default:
+                return qerr(`not supported locally: aggregate ${fn}`);
+        }
+    }
+}
+
+function toDecimal(v: unknown): Decimal {
+    if (v instanceof Decimal) return v;
+    if (typeof v === 'number') return Decimal.fromInt(v);
+    return Decimal.parse(String(v));
+}
+
+export function orderCompare(a: unknown, b: unknown, desc: boolean, nullsLast: boolean): number {
+    const an = a === null || a === undefined;
+    const bn = b === null || b === undefined;
+    if (an || bn) {
+        if (an && bn) return 0;
+        return (an ? -1 : 1) * (nullsLast ? -1 : 1);
+    }
+    const c = compareValues(a, b);
+    return desc ? -c : c;
+}
+
+function flattenBind(raw: unknown): unknown[] {
+    if (raw instanceof ApexList) return raw.items.map((x) => (isSObject(x) ? x.get('Id') : x));
+    if (raw instanceof ApexSet) return [...raw.map.values()];
+    if (raw === null || raw === undefined) return [];
+    if (isSObject(raw)) return [raw.get('Id')];
+    return [raw];
+}
+
+export function likeRegex(pattern: string): RegExp {
+    let re = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        } else if (c === '%') re += '.*';
+        else if (c === '_') re += '.';
+        else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`, 'is');
+}
+
+/** A SOQL literal as the runtime value of the field's type. */
+export function literalValue(v: Literal, field: FieldDef | undefined): unknown {
+    switch (v.kind) {
+        case 'null':
+            return null;
+        case 'boolean':
+            return v.value;
+        case 'string':
+            return v.value;
+        case 'number':
+            return field && field.type === 'int' && /^-?\d+$/.test(v.text)
+                ? Number(v.text)
+                : Decimal.parse(v.text);
+        case 'date': {
+            const [y, m, d] = v.text.split('-').map(Number);
+            if (field?.type === 'datetime') return new ApexDatetime(Date.UTC(y, m - 1, d));
+            return new ApexDate(y, m, d);
+        }
+        case 'datetime':
+            return new ApexDatetime(Date.parse(v.text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+        case 'dateLiteral':
+            return qerr('date literal outside a comparison');
+    }
+}
+
+function applyDateFn(fn: string, v: unknown): unknown {
+    if (v === null) return null;
+    const d =
+        v instanceof ApexDatetime
+            ? new Date(v.ms)
+            : v instanceof ApexDate
+              ? new Date(v.toEpochDay() * 86400000)
+              : null;
+    if (!d) qerr(`${fn.toUpperCase()} needs a date or datetime field`);
+    switch (fn) {
+        case 'calendar_year':
+            return d.getUTCFullYear();
+        case 'calendar_month':
+            return d.getUTCMonth() + 1;
+        case 'calendar_quarter':
+            return Math.floor(d.getUTCMonth() / 3) + 1;
+        case 'day_in_month':
+            return d.getUTCDate();
+        case 'day_in_week':
+            return d.getUTCDay() + 1;
+        case 'hour_in_day':
+            return d.getUTCHours();
+        case 'day_only':
+            return new ApexDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+        default:
+            return qerr(`not supported locally: date function ${fn.toUpperCase()}`);
+    }
+}
+
+const DAY = 86400000;
+
+/** [start, end) in ms (GMT) of a date literal (SOQL and SOSL Reference, "Date Formats and Date Literals"). */
+export function dateLiteralRange(name: string, n: number | undefined, nowMs: number): [number, number] {
+    const today = Math.floor(nowMs / DAY) * DAY;
+    const d = new Date(today);
+    const y = d.getUTCFullYear();
+    const m = d.getUTCMonth();
+    const weekStart = today - d.getUTCDay() * DAY; // weeks start on Sunday (en_US)
+    const month = (k: number) => Date.UTC(y, m + k, 1);
+    const q0 = Math.floor(m / 3) * 3;
+    const quarter = (k: number) => Date.UTC(y, q0 + 3 * k, 1);
+    const year = (k: number) => Date.UTC(y + k, 0, 1);
+    const N = n ?? 0;
+    switch (name) {
+        case 'yesterday':
+            return [today - DAY, today];
+        case 'today':
+            return [today, today + DAY];
+        case 'tomorrow':
+            return [today + DAY, today + 2 * DAY];
+        case 'last_week':
+            return [weekStart - 7 * DAY, weekStart];
+        case 'this_week':
+            return [weekStart, weekStart + 7 * DAY];
+        case 'next_week':
+            return [weekStart + 7 * DAY, weekStart + 14 * DAY];
+        case 'last_month':
+            return [month(-1), month(0)];
+        case 'this_month':
+            return [month(0), month(1)];
+        case 'next_month':
+            return [month(1), month(2)];
+        case 'last_90_days':
+            return [today - 90 * DAY, today + DAY];
+        case 'next_90_days':
+            return [today + DAY, today + 91 * DAY];
+        case 'this_quarter':
+            return [quarter(0), quarter(1)];
+        case 'last_quarter':
+            return [quarter(-1), quarter(0)];
+        case 'next_quarter':
+            return [quarter(1), quarter(2)];
+        case 'this_year':
+            return [year(0), year(1)];
+        case 'last_year':
+            return [year(-1), year(0)];
+        case 'next_year':
+            return [year(1), year(2)];
+        // "LAST_N_DAYS:n ... starts with the current day and continues for the past n days"
+        case 'last_n_days':
+            return [today - N * DAY, today + DAY];
+        // "NEXT_N_DAYS:n ... does not include the current day"
+        case 'next_n_days':
+            return [today + DAY, today + (N + 1) * DAY];
+        case 'n_days_ago':
+            return [today - N * DAY, today - (N - 1) * DAY];
+        case 'last_n_weeks':
+            return [weekStart - N * 7 * DAY, weekStart];
+        case 'next_n_weeks':
+            return [weekStart + 7 * DAY, weekStart + (N + 1) * 7 * DAY];
+        case 'n_weeks_ago':
+            return [weekStart - N * 7 * DAY, weekStart - (N - 1) * 7 * DAY];
+        case 'last_n_months':
+            return [month(-N), month(0)];
+        case 'next_n_months':
+            return [month(1), month(N + 1)];
+        case 'n_months_ago':
+            return [month(-N), month(-N + 1)];
+        case 'last_n_quarters':
+            return [quarter(-N), quarter(0)];
+        case 'next_n_quarters':
+            return [quarter(1), quarter(N + 1)];
+        case 'n_quarters_ago':
+            return [quarter(-N), quarter(-N + 1)];
+        case 'last_n_years':
+            return [year(-N), year(0)];
+        case 'next_n_years':
+            return [year(1), year(N + 1)];
+        case 'n_years_ago':
+            return [year(-N), year(-N + 1)];
+        default:
+            return qerr(`not supported locally: date literal ${name.toUpperCase()}`);
+    }
+}
