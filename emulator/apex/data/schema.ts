@@ -659,11 +659,10 @@ export class Schema {
                 required: ff?.required ?? false,
                 nillable: !(ff?.required ?? false) && type !== 'boolean' && f.name !== 'Id',
                 defaultValue: ff?.defaultValue ?? (type === 'boolean' && !sys ? false : undefined),
-                picklist: ff?.picklist?.map((v, i) => ({
+                picklist: ff?.picklist?.map((v) => ({
                     value: v,
                     label: v,
-                    isDefault:
-                        ff.picklistDefault === v || (ff.picklistDefault === undefined && false && i === 0),
+                    isDefault: ff.picklistDefault === v,
                     active: true
                 })),
                 restrictedPicklist: ff?.restricted,
