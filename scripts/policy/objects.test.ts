@@ -31,10 +31,11 @@ function contractFields(): ContractField[] {
     const out: ContractField[] = [];
     const addClauses = (object: string, body: string): void => {
         for (const clause of body.split(/;|\.\s/)) {
-            const names = [...clause.matchAll(FIELD)].map((m) => m[1]).filter((name) => name !== object);
-            const last = clause.lastIndexOf('`');
-            const spec = clause.slice(last + 1).trim();
-            for (const field of names) out.push({ object, field, spec });
+            const matches = [...clause.matchAll(FIELD)].filter((m) => m[1] !== object);
+            const last = matches.at(-1);
+            if (last === undefined) continue;
+            const spec = clause.slice((last.index ?? 0) + last[0].length).trim();
+            for (const m of matches) out.push({ object, field: m[1], spec });
         }
     };
     const sections = doc.split(/^### /m).slice(1);
@@ -123,7 +124,11 @@ describe('docs/data-model.md contract', () => {
             }
             const defaultValue = /default `?([^`\s|;,]+)`?/.exec(spec)?.[1];
             if (defaultValue !== undefined && !/^Picklist/.test(spec)) {
-                assert.equal(text(xml.defaultValue).replace(/"/g, ''), defaultValue, `${object}.${field} default`);
+                assert.equal(
+                    text(xml.defaultValue).replace(/"/g, ''),
+                    defaultValue,
+                    `${object}.${field} default`
+                );
             }
         });
     }
@@ -153,8 +158,18 @@ describe('custom settings', () => {
 
         it(`${name} declares nothing a custom setting rejects and only supported field types`, () => {
             const model = objects.get(name);
-            for (const element of ['pluralLabel', 'nameField', 'sharingModel', 'deploymentStatus', 'enableReports']) {
-                assert.equal(model?.definition[element], undefined, `${element} is not allowed on custom settings`);
+            for (const element of [
+                'pluralLabel',
+                'nameField',
+                'sharingModel',
+                'deploymentStatus',
+                'enableReports'
+            ]) {
+                assert.equal(
+                    model?.definition[element],
+                    undefined,
+                    `${element} is not allowed on custom settings`
+                );
             }
             for (const [field, xml] of model?.fields ?? []) {
                 assert.ok(SETTING_FIELD_TYPES.has(text(xml.type)), `${name}.${field} type ${text(xml.type)}`);

@@ -39,7 +39,14 @@ const BOTH: [string, Xml][] = [
 
 function objectAccess(ps: Xml, object: string): Record<string, boolean> {
     const entry = list(ps.objectPermissions).find((o) => text(o.object) === object);
-    const flags = ['allowCreate', 'allowRead', 'allowEdit', 'allowDelete', 'viewAllRecords', 'modifyAllRecords'];
+    const flags = [
+        'allowCreate',
+        'allowRead',
+        'allowEdit',
+        'allowDelete',
+        'viewAllRecords',
+        'modifyAllRecords'
+    ];
     return Object.fromEntries(flags.map((flag) => [flag, entry !== undefined && isTrue(entry[flag])]));
 }
 
@@ -96,7 +103,10 @@ describe('Trustpilot App User (least privilege)', () => {
     });
 
     it('does not hold the Trustpilot_Manage_Settings custom permission, the Settings tab or its controller', () => {
-        assert.equal(enabledNames(USER, 'customPermissions', 'name').has('Trustpilot_Manage_Settings'), false);
+        assert.equal(
+            enabledNames(USER, 'customPermissions', 'name').has('Trustpilot_Manage_Settings'),
+            false
+        );
         assert.equal(visibleTabs(USER).has('Trustpilot_Settings'), false);
         assert.equal(enabledNames(USER, 'classAccesses', 'apexClass').has('SettingsController'), false);
     });
@@ -123,7 +133,13 @@ describe('Trustpilot App User (least privilege)', () => {
     });
 
     it('reads reviews, invitations, rules, business units and sync jobs, and every review field', () => {
-        for (const object of ['Review__c', 'Invitation__c', 'Invitation_Rule__c', 'Business_Unit__c', 'Sync_Job__c']) {
+        for (const object of [
+            'Review__c',
+            'Invitation__c',
+            'Invitation_Rule__c',
+            'Business_Unit__c',
+            'Sync_Job__c'
+        ]) {
             assert.equal(objectAccess(USER, object).allowRead, true, `App User reads ${object}`);
         }
         const review = fieldAccess(USER, 'Review__c');
@@ -169,8 +185,14 @@ describe('Trustpilot App Super User', () => {
         const superFields = new Map(list(SUPER.fieldPermissions).map((f) => [text(f.field), f]));
         for (const f of list(USER.fieldPermissions)) {
             const mine = superFields.get(text(f.field));
-            assert.ok(mine && (!isTrue(f.readable) || isTrue(mine.readable)), `Super User reads ${text(f.field)}`);
-            assert.ok(mine && (!isTrue(f.editable) || isTrue(mine.editable)), `Super User edits ${text(f.field)}`);
+            assert.ok(
+                mine && (!isTrue(f.readable) || isTrue(mine.readable)),
+                `Super User reads ${text(f.field)}`
+            );
+            assert.ok(
+                mine && (!isTrue(f.editable) || isTrue(mine.editable)),
+                `Super User edits ${text(f.field)}`
+            );
         }
         for (const tab of visibleTabs(USER)) assert.ok(visibleTabs(SUPER).has(tab), `Super User sees ${tab}`);
         for (const cls of enabledNames(USER, 'classAccesses', 'apexClass')) {
@@ -197,7 +219,9 @@ describe('both permission sets', () => {
     for (const [name, ps] of BOTH) {
         it(`${name} reaches every External Credential principal of the package`, () => {
             assert.deepEqual(
-                [...enabledNames(ps, 'externalCredentialPrincipalAccesses', 'externalCredentialPrincipal')].sort(),
+                [
+                    ...enabledNames(ps, 'externalCredentialPrincipalAccesses', 'externalCredentialPrincipal')
+                ].sort(),
                 [...principals].sort()
             );
         });
@@ -205,8 +229,16 @@ describe('both permission sets', () => {
         it(`${name} cannot read the Business Generated Link keys`, () => {
             assert.equal(fieldAccess(ps, 'BGL_Keys__c').size, 0, 'no field permission on BGL_Keys__c');
             assert.equal(enabledNames(ps, 'customSettingAccesses', 'name').has('BGL_Keys__c'), false);
-            assert.equal(list(ps.objectPermissions).some((o) => text(o.object) === 'BGL_Keys__c'), false);
-            const bypass = ['ViewAllData', 'ModifyAllData', 'ViewAllCustomSettings', 'ModifyAllCustomSettings'];
+            assert.equal(
+                list(ps.objectPermissions).some((o) => text(o.object) === 'BGL_Keys__c'),
+                false
+            );
+            const bypass = [
+                'ViewAllData',
+                'ModifyAllData',
+                'ViewAllCustomSettings',
+                'ModifyAllCustomSettings'
+            ];
             const granted = enabledNames(ps, 'userPermissions', 'name');
             for (const permission of bypass) {
                 assert.equal(granted.has(permission), false, `${permission} would expose protected data`);
@@ -233,19 +265,26 @@ describe('both permission sets', () => {
             const customPermissions = components('customPermission');
             for (const o of list(ps.objectPermissions)) {
                 assert.ok(objects.has(text(o.object)), `object ${text(o.object)} exists`);
-                assert.ok(!objects.get(text(o.object))?.isCustomSetting, `${text(o.object)} is not a custom setting`);
+                assert.ok(
+                    !objects.get(text(o.object))?.isCustomSetting,
+                    `${text(o.object)} is not a custom setting`
+                );
             }
             for (const f of list(ps.fieldPermissions)) {
                 const [object, field] = text(f.field).split('.');
                 assert.ok(fieldExists(objects, object, field), `field ${text(f.field)} exists`);
                 const required = objects.get(object)?.fields.get(field)?.required;
                 assert.equal(isTrue(required), false, `${text(f.field)} is required: no FLS allowed`);
-                assert.ok(!isTrue(f.editable) || isTrue(f.readable), `${text(f.field)} editable implies readable`);
+                assert.ok(
+                    !isTrue(f.editable) || isTrue(f.readable),
+                    `${text(f.field)} editable implies readable`
+                );
             }
             for (const c of list(ps.classAccesses)) {
                 assert.ok(classes.has(text(c.apexClass)), `class ${text(c.apexClass)} exists`);
             }
-            for (const t of list(ps.tabSettings)) assert.ok(tabs.has(text(t.tab)), `tab ${text(t.tab)} exists`);
+            for (const t of list(ps.tabSettings))
+                assert.ok(tabs.has(text(t.tab)), `tab ${text(t.tab)} exists`);
             for (const a of list(ps.applicationVisibilities)) {
                 assert.ok(apps.has(text(a.application)), `app ${text(a.application)} exists`);
             }
@@ -253,7 +292,10 @@ describe('both permission sets', () => {
                 assert.ok(customPermissions.has(text(p.name)), `custom permission ${text(p.name)} exists`);
             }
             for (const s of list(ps.customSettingAccesses)) {
-                assert.ok(objects.get(text(s.name))?.isCustomSetting, `custom setting ${text(s.name)} exists`);
+                assert.ok(
+                    objects.get(text(s.name))?.isCustomSetting,
+                    `custom setting ${text(s.name)} exists`
+                );
             }
             for (const p of list(ps.externalCredentialPrincipalAccesses)) {
                 assert.ok(principals.has(text(p.externalCredentialPrincipal)), 'principal exists');
@@ -265,7 +307,9 @@ describe('both permission sets', () => {
 describe('Trustpilot_Manage_Settings', () => {
     it('is granted by the Super User permission set only', () => {
         const holders = [...permissionSets]
-            .filter(([, ps]) => enabledNames(ps, 'customPermissions', 'name').has('Trustpilot_Manage_Settings'))
+            .filter(([, ps]) =>
+                enabledNames(ps, 'customPermissions', 'name').has('Trustpilot_Manage_Settings')
+            )
             .map(([name]) => name);
         assert.deepEqual(holders, ['Trustpilot_App_Super_User']);
     });
