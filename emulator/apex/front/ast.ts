@@ -2,7 +2,7 @@
  * The runtime's own Apex syntax tree, produced by ./lower.ts from the apex-parser ANTLR tree.
  * Every node carries the source line; the file is carried by the enclosing CompilationUnit.
  */
-import type { ParserRuleContext } from 'antlr4';
+import type { ApexParserRuleContext as ParserRuleContext } from '@apexdevtools/apex-parser';
 
 export interface TypeName {
     /** Dotted parts as written, e.g. ['Database', 'SaveResult']. */

@@ -30,6 +30,10 @@ export interface NativeTypeDef {
     /** Instance properties: `value.prop` (getters), and optional setters. */
     getters?: Record<string, (ctx: ApexContext, self: unknown) => unknown>;
     setters?: Record<string, (ctx: ApexContext, self: unknown, value: unknown) => void>;
+    /** Static property not listed in staticFields (e.g. `Schema.SObjectType.<Object>`). */
+    staticFieldFallback?: (ctx: ApexContext, name: string) => unknown;
+    /** Instance property not listed in getters (e.g. `describe.fields.<Field>`). */
+    getterFallback?: (ctx: ApexContext, self: unknown, name: string) => unknown;
     /** Constructors `new Type(...)`, keyed by arity as a string ('0', '1'...) or '*' for any. */
     constructors?: Record<string, NativeStatic>;
     /** Supertypes (lower-case names) for instanceof / catch, e.g. exceptions: ['exception']. */
