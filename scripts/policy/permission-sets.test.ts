@@ -304,6 +304,18 @@ describe('both permission sets', () => {
     }
 });
 
+describe('Trustpilot_Bypass_Triggers', () => {
+    it('is granted by no permission set of the package', () => {
+        for (const [name, ps] of permissionSets) {
+            assert.equal(
+                enabledNames(ps, 'customPermissions', 'name').has('Trustpilot_Bypass_Triggers'),
+                false,
+                name
+            );
+        }
+    });
+});
+
 describe('Trustpilot_Manage_Settings', () => {
     it('is granted by the Super User permission set only', () => {
         const holders = [...permissionSets]
