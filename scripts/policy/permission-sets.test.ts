@@ -111,12 +111,16 @@ describe('Trustpilot App User (least privilege)', () => {
         assert.equal(enabledNames(USER, 'classAccesses', 'apexClass').has('SettingsController'), false);
     });
 
-    it('edits only the reply fields of a review, and nothing else anywhere', () => {
+    it('edits only what replying to a review and retrying a failed invitation write', () => {
         const editable = list(USER.fieldPermissions)
             .filter((f) => isTrue(f.editable))
             .map((f) => text(f.field))
             .sort();
         assert.deepEqual(editable, [
+            'Invitation__c.Attempts__c',
+            'Invitation__c.Next_Attempt__c',
+            'Invitation__c.Status_Reason__c',
+            'Invitation__c.Status__c',
             'Review__c.Conversation_Id__c',
             'Review__c.Reply_Date__c',
             'Review__c.Reply_Status__c',
@@ -126,7 +130,7 @@ describe('Trustpilot App User (least privilege)', () => {
             const access = objectAccess(USER, object);
             assert.equal(access.allowCreate, false, `App User must not create ${object}`);
             assert.equal(access.allowDelete, false, `App User must not delete ${object}`);
-            if (object !== 'Review__c') {
+            if (object !== 'Review__c' && object !== 'Invitation__c') {
                 assert.equal(access.allowEdit, false, `App User must not edit ${object}`);
             }
         }
