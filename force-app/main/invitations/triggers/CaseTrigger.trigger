@@ -1,0 +1,3 @@
+trigger CaseTrigger on Case(after insert, after update) {
+    TriggerDispatcher.run(new InvitationTriggerHandler());
+}

@@ -1,0 +1,3 @@
+trigger OrderTrigger on Order(after insert, after update) {
+    TriggerDispatcher.run(new InvitationTriggerHandler());
+}
