@@ -1,0 +1,305 @@
+/**
+ * System, Assert, Limits, UserInfo, Test (core part), Exception, Object, Enum, Type, Trigger natives.
+ */
+import type { ApexContext, LimitCounters } from '../runtime/context.js';
+import { LIMIT_MAXIMA } from '../runtime/context.js';
+import { ApexError, npe, raise } from '../runtime/errors.js';
+import type { NativeRegistry } from '../runtime/natives.js';
+import * as ops from '../runtime/ops.js';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, EnumValue, T, TypeToken, objectIdentity, typeToString } from '../runtime/values.js';
+import type { Interpreter } from '../interp/interpreter.js';
+import { localParts } from './datetime.js';
+import { str } from './util.js';
+
+/** Failure text of assertions, as the platform prints it. */
+function assertFail(ctx: ApexContext, detail: string | null, msg: unknown): never {
+    const m = msg === null || msg === undefined ? null : ops.stringOf(msg);
+    const text = m === null ? `Assertion Failed${detail ? `: ${detail}` : ''}` : `Assertion Failed: ${m}${detail ? `: ${detail}` : ''}`;
+    throw new ApexError('AssertException', text);
+}
+
+function expectedActual(e: unknown, a: unknown): string {
+    return `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`;
+}
+
+function ip(ctx: ApexContext): Interpreter {
+    return ctx as Interpreter;
+}
+
+const LIMIT_GETTERS: Record<string, keyof LimitCounters> = {
+    queries: 'queries',
+    queryrows: 'queryRows',
+    dmlstatements: 'dmlStatements',
+    dmlrows: 'dmlRows',
+    callouts: 'callouts',
+    futurecalls: 'futureCalls',
+    queueablejobs: 'queueableJobs',
+    emailinvocations: 'emailInvocations',
+    soslqueries: 'soslQueries',
+    cputime: 'cpuTime',
+    heapsize: 'heapSize',
+    publishimmediatedml: 'publishImmediateDml'
+};
+
+export function installSystem(r: NativeRegistry): void {
+    r.register({
+        name: 'System',
+        statics: {
+            'debug/1': (ctx, [v]) => ctx.debug('DEBUG', ops.stringOf(v)),
+            'debug/2': (ctx, [level, v]) => ctx.debug(level instanceof EnumValue ? level.name : ops.stringOf(level), ops.stringOf(v)),
+            'assert/1': (ctx, [c]) => (c === true ? null : assertFail(ctx, null, null)),
+            'assert/2': (ctx, [c, m]) => (c === true ? null : assertFail(ctx, null, m)),
+            'assertequals/2': (ctx, [e, a]) => (ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), null)),
+            'assertequals/3': (ctx, [e, a, m]) => (ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), m)),
+            'assertnotequals/2': (ctx, [e, a]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, null)),
+            'assertnotequals/3': (ctx, [e, a, m]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, m)),
+            now: (ctx) => new ApexDatetime(ctx.now()),
+            today: (ctx) => {
+                const p = localParts(ctx.now(), ctx.user.timeZone);
+                return new ApexDate(p.year, p.month, p.day);
+            },
+            currenttimemillis: (ctx) => BigInt(ctx.now()),
+            isbatch: (ctx) => ctx.test.extra.get('system.isBatch') === true,
+            isfuture: (ctx) => ctx.test.extra.get('system.isFuture') === true,
+            isqueueable: (ctx) => ctx.test.extra.get('system.isQueueable') === true,
+            isscheduled: (ctx) => ctx.test.extra.get('system.isScheduled') === true,
+            requestid: () => 'LOCAL-REQUEST',
+            hashcode: (_ctx, [v]) => hashCodeOf(v),
+            equals: (_ctx, [a, b]) => ops.equals(a, b)
+        }
+    });
+
+    const areEqual = (ctx: ApexContext, e: unknown, a: unknown, m: unknown): null => (ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), m));
+    r.register({
+        name: 'Assert',
+        statics: {
+            'areequal/2': (ctx, [e, a]) => areEqual(ctx, e, a, null),
+            'areequal/3': (ctx, [e, a, m]) => areEqual(ctx, e, a, m),
+            'arenotequal/2': (ctx, [e, a]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, null)),
+            'arenotequal/3': (ctx, [e, a, m]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, m)),
+            'istrue/1': (ctx, [c]) => (c === true ? null : assertFail(ctx, null, null)),
+            'istrue/2': (ctx, [c, m]) => (c === true ? null : assertFail(ctx, null, m)),
+            'isfalse/1': (ctx, [c]) => (c === false ? null : assertFail(ctx, null, null)),
+            'isfalse/2': (ctx, [c, m]) => (c === false ? null : assertFail(ctx, null, m)),
+            'isnull/1': (ctx, [v]) => (v === null ? null : assertFail(ctx, `Expected: null, Actual: ${ops.stringOf(v)}`, null)),
+            'isnull/2': (ctx, [v, m]) => (v === null ? null : assertFail(ctx, `Expected: null, Actual: ${ops.stringOf(v)}`, m)),
+            'isnotnull/1': (ctx, [v]) => (v !== null ? null : assertFail(ctx, null, null)),
+            'isnotnull/2': (ctx, [v, m]) => (v !== null ? null : assertFail(ctx, null, m)),
+            'fail/0': (ctx) => assertFail(ctx, null, null),
+            'fail/1': (ctx, [m]) => assertFail(ctx, null, m),
+            'isinstanceoftype/2': (ctx, [v, t]) => (t instanceof TypeToken && ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected instance of ${ops.stringOf(t)}`, null)),
+            'isinstanceoftype/3': (ctx, [v, t, m]) => (t instanceof TypeToken && ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected instance of ${ops.stringOf(t)}`, m)),
+            'isnotinstanceoftype/2': (ctx, [v, t]) => (t instanceof TypeToken && !ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected not instance of ${ops.stringOf(t)}`, null)),
+            'isnotinstanceoftype/3': (ctx, [v, t, m]) => (t instanceof TypeToken && !ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected not instance of ${ops.stringOf(t)}`, m))
+        }
+    });
+
+    const limitStatics: Record<string, (ctx: ApexContext, args: unknown[]) => unknown> = {};
+    for (const [lname, key] of Object.entries(LIMIT_GETTERS)) {
+        limitStatics[`get${lname}`] = (ctx) => ctx.limits[key];
+        limitStatics[`getlimit${lname}`] = () => LIMIT_MAXIMA[key];
+    }
+    r.register({ name: 'Limits', statics: limitStatics });
+
+    r.register({
+        name: 'UserInfo',
+        statics: {
+            getuserid: (ctx) => ctx.user.id,
+            getusername: (ctx) => ctx.user.userName,
+            getname: (ctx) => `${ctx.user.firstName} ${ctx.user.lastName}`.trim(),
+            getfirstname: (ctx) => ctx.user.firstName,
+            getlastname: (ctx) => ctx.user.lastName,
+            getuseremail: (ctx) => ctx.user.email,
+            getlocale: (ctx) => ctx.user.locale,
+            getlanguage: (ctx) => ctx.user.language,
+            gettimezone: (ctx) => ctx.newInstance('TimeZone', [ctx.user.timeZone]),
+            getorganizationid: () => ctxOrgId(),
+            getorganizationname: () => 'Local Org',
+            getuserType: () => 'Standard',
+            getdefaultcurrency: () => 'USD',
+            isMultiCurrencyOrganization: () => false,
+            getprofileid: (ctx) => (ctx.user.extra.profileId as unknown) ?? null
+        }
+    });
+
+    r.register({
+        name: 'Test',
+        statics: {
+            isrunningtest: (ctx) => ctx.test.running,
+            starttest: (ctx) => {
+                if (ctx.test.startCalled) raise('FinalException', 'Testing already started');
+                ctx.test.startCalled = true;
+                ctx.test.started = true;
+                // Limits reset for the code between startTest and stopTest.
+                const saved = ctx.limits;
+                ctx.test.extra.set('limitsBeforeStart', saved);
+                ip(ctx).limits = { ...saved, queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, callouts: 0, futureCalls: 0, queueableJobs: 0, soslQueries: 0 };
+                return null;
+            },
+            stoptest: (ctx) => {
+                if (!ctx.test.started) {
+                    if (!ctx.test.startCalled) raise('FinalException', 'Testing has not started');
+                }
+                ctx.test.started = false;
+                ctx.hooks.transaction.runQueuedAsync(ctx);
+                const before = ctx.test.extra.get('limitsBeforeStart') as LimitCounters | undefined;
+                if (before) ip(ctx).limits = before;
+                return null;
+            }
+        }
+    });
+
+    // Exception methods (built-in and custom exceptions).
+    const msgOf = (self: unknown): unknown => (self as ApexObject).f.$message ?? null;
+    r.register({
+        name: 'Exception',
+        methods: {
+            getmessage: (ctx, self) => {
+                const o = self as ApexObject;
+                // AuraHandledException.getMessage() returns 'Script-thrown exception' unless setMessage was called.
+                if (o.cls.name === 'aurahandledexception' && o.f.$messageSet !== true) return 'Script-thrown exception';
+                return msgOf(self);
+            },
+            setmessage: (_ctx, self, [m]) => {
+                (self as ApexObject).f.$message = m;
+                (self as ApexObject).f.$messageSet = true;
+                return null;
+            },
+            getcause: (_ctx, self) => (self as ApexObject).f.$cause ?? null,
+            initcause: (_ctx, self, [c]) => {
+                (self as ApexObject).f.$cause = c;
+                return null;
+            },
+            getlinenumber: (_ctx, self) => {
+                const frames = ((self as ApexObject).f.$frames as { line: number }[] | undefined) ?? [];
+                return frames.length > 0 ? frames[0].line : -1;
+            },
+            getstacktracestring: (ctx, self) => ip(ctx).stackTraceString(self as ApexObject),
+            gettypename: (ctx, self) => ip(ctx).exceptionTypeName(self as ApexObject),
+            tostring: (ctx, self) => ops.stringOf(self),
+            getdmlmessage: (ctx, self, [i]) => dmlField(self, i, 'message'),
+            getnumdml: (_ctx, self) => ((self as ApexObject).f.$dml as unknown[] | undefined)?.length ?? 0,
+            hashcode: (_ctx, self) => hashCodeOf(self),
+            equals: (_ctx, self, [o]) => self === o
+        }
+    });
+
+    r.register({
+        name: 'Object',
+        methods: {
+            tostring: (_ctx, self) => ops.stringOf(self),
+            hashcode: (_ctx, self) => hashCodeOf(self),
+            equals: (_ctx, self, [o]) => ops.equals(self, o)
+        }
+    });
+
+    r.register({
+        name: 'Enum',
+        methods: {
+            name: (_ctx, self) => (self as EnumValue).name,
+            ordinal: (_ctx, self) => (self as EnumValue).ordinal,
+            tostring: (_ctx, self) => (self as EnumValue).name,
+            equals: (_ctx, self, [o]) => self === o,
+            hashcode: (_ctx, self) => hashString((self as EnumValue).name)
+        }
+    });
+
+    r.register({
+        name: 'Type',
+        statics: {
+            'forname/1': (ctx, [n]) => {
+                const t = ctx.resolveTypeName(str(n));
+                return t ? new TypeToken(t) : null;
+            },
+            'forname/2': (ctx, [ns, n]) => {
+                const t = ctx.resolveTypeName(ns === null || ns === '' ? str(n) : `${str(ns)}.${str(n)}`);
+                return t ? new TypeToken(t) : null;
+            }
+        },
+        methods: {
+            getname: (_ctx, self) => typeToString((self as TypeToken).type),
+            tostring: (_ctx, self) => typeToString((self as TypeToken).type),
+            newinstance: (ctx, self) => ctx.newInstance(typeToString((self as TypeToken).type), []),
+            isassignablefrom: (ctx, self, [other]) => {
+                const a = (self as TypeToken).type;
+                const b = (other as TypeToken).type;
+                if (a.name === b.name || a.name === 'object') return true;
+                const c = (ctx as Interpreter).classOf(b);
+                return !!c && c.isSubtypeOf(a.name);
+            },
+            equals: (_ctx, self, [o]) => o instanceof TypeToken && (self as TypeToken).type.name === o.type.name,
+            hashcode: (_ctx, self) => hashString((self as TypeToken).type.name)
+        }
+    });
+
+    const trig = (ctx: ApexContext) => {
+        const s = ip(ctx).triggerStack;
+        return s.length > 0 ? s[s.length - 1] : null;
+    };
+    r.register({
+        name: 'Trigger',
+        staticFields: {
+            new: (ctx) => trig(ctx)?.vars.newList ?? null,
+            old: (ctx) => trig(ctx)?.vars.oldList ?? null,
+            newmap: (ctx) => trig(ctx)?.vars.newMap ?? null,
+            oldmap: (ctx) => trig(ctx)?.vars.oldMap ?? null,
+            isexecuting: (ctx) => trig(ctx) !== null,
+            isinsert: (ctx) => !!trig(ctx)?.event.endsWith('insert'),
+            isupdate: (ctx) => !!trig(ctx)?.event.endsWith('update'),
+            isdelete: (ctx) => !!trig(ctx)?.event.endsWith(' delete'),
+            isundelete: (ctx) => !!trig(ctx)?.event.endsWith('undelete'),
+            isbefore: (ctx) => !!trig(ctx)?.event.startsWith('before'),
+            isafter: (ctx) => !!trig(ctx)?.event.startsWith('after'),
+            size: (ctx) => {
+                const t = trig(ctx);
+                const l = (t?.vars.newList ?? t?.vars.oldList) as ApexList | null;
+                return l ? l.items.length : 0;
+            },
+            operationtype: (ctx) => {
+                const t = trig(ctx);
+                if (!t) return null;
+                const name = t.event.toUpperCase().replace(' ', '_');
+                const en = ctx.resolveTypeName('System.TriggerOperation');
+                const info = en ? (ctx as Interpreter).enumOf(en) : null;
+                return info ? (info.byName.get(name.toLowerCase()) ?? null) : name;
+            }
+        }
+    });
+}
+
+function ctxOrgId(): unknown {
+    return null;
+}
+
+function dmlField(self: unknown, i: unknown, field: string): unknown {
+    const rows = (self as ApexObject).f.$dml as Record<string, unknown>[] | undefined;
+    if (!rows || typeof i !== 'number' || i < 0 || i >= rows.length) return raise('ListException', `List index out of bounds: ${String(i)}`);
+    return rows[i][field] ?? null;
+}
+
+/** Java String.hashCode. */
+export function hashString(s: string): number {
+    let h = 0;
+    for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+    return h;
+}
+
+export function hashCodeOf(v: unknown): number {
+    if (v === null || v === undefined) return npe();
+    if (typeof v === 'string') return hashString(v);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1231 : 1237;
+    if (typeof v === 'bigint') return Number(BigInt.asIntN(32, v ^ (v >> 32n)));
+    if (v instanceof ApexList) {
+        let h = 1;
+        for (const x of v.items) h = (Math.imul(31, h) + (x === null ? 0 : hashCodeOf(x))) | 0;
+        return h;
+    }
+    if (v instanceof ApexMap) return hashString(ops.stringOf(v));
+    const k = ops.key(v);
+    if (typeof k === 'string') return hashString(k);
+    if (typeof k === 'object' && k !== null) return hashString(objectIdentity(k));
+    return hashString(String(k));
+}
+
+export { T };
