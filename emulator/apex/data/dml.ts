@@ -79,7 +79,8 @@ function err(statusCode: string, message: string, fields: string[] = []): Record
 export class DmlFailure extends ApexSignal {
     constructor(
         message: string,
-        readonly results: DmlRowResult[]
+        readonly results: DmlRowResult[],
+        readonly objectName?: string
     ) {
         super('DmlException', message, results);
     }
@@ -135,7 +136,8 @@ export class DmlEngine {
                 (op === 'update' || op === 'delete' || op === 'undelete') && r.id ? ` with id ${r.id.v}` : '';
             throw new DmlFailure(
                 `${OP_LABEL[op]} failed. First exception on row ${failed}${withId}; first error: ${first.statusCode}, ${first.message}: [${first.fields.join(', ')}]`,
-                results
+                results,
+                def.name
             );
         }
         return results;

@@ -1,35 +1,26 @@
 /**
- * How the data layer raises Apex exceptions. Code that has the interpreter context calls
- * `ctx.throwException`; code that has none (SObject field access) throws an ApexSignal, which the
- * bridge (bridge.ts) and the interpreter turn into the Apex exception of that type.
+ * How the data layer raises Apex exceptions: an ApexSignal is the core's ApexError (runtime/errors.ts,
+ * turned into an Apex exception object by the interpreter) plus the extra state some exceptions carry
+ * (DmlException rows); the bridge (index.ts) converts it into an exception object with that state.
  */
-import type { ApexContext } from '../runtime/context.js';
+import { ApexError } from '../runtime/errors.js';
 
-export class ApexSignal extends Error {
+export class ApexSignal extends ApexError {
     constructor(
-        /** Apex exception type, e.g. 'SObjectException', 'QueryException', 'DmlException'. */
-        readonly apexType: string,
+        type: string,
         message: string,
-        /** Extra state the exception carries (DmlException rows). */
+        /** Extra state the exception carries (DmlException rows, QueryException inaccessible fields). */
         readonly extra?: unknown
     ) {
-        super(message);
-        this.name = apexType;
+        super(type, message);
+    }
+
+    /** Apex exception type, e.g. 'SObjectException', 'QueryException', 'DmlException'. */
+    get apexType(): string {
+        return this.type;
     }
 }
 
-let current: ApexContext | undefined;
-
-/** The interpreter context of the transaction being run (set by the bridge on every hook call). */
-export function setCurrentContext(ctx: ApexContext | undefined): void {
-    current = ctx;
-}
-
-export function currentContext(): ApexContext | undefined {
-    return current;
-}
-
-/** Throws an Apex exception through the current interpreter context when there is one. */
 export function raise(apexType: string, message: string, extra?: unknown): never {
     throw new ApexSignal(apexType, message, extra);
 }

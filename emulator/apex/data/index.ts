@@ -1,0 +1,335 @@
+/**
+ * The data side of the local Apex runtime: installs the SOQL, DML, SObject, transaction and async
+ * hooks (runtime/hooks.ts) on an interpreter and keeps one local org per interpreter.
+ * See ../ARCHITECTURE.md for the seams and README.md for what is emulated.
+ */
+import type { ApexContext, TriggerEvent } from '../runtime/context.js';
+import type { Hooks, SourcePos } from '../runtime/hooks.js';
+import { ApexError } from '../runtime/errors.js';
+import {
+    ApexId,
+    ApexList,
+    ApexMap,
+    ApexObject,
+    T,
+    isSObject,
+    keyOf,
+    type TypeRef
+} from '../runtime/values.js';
+import type { DmlOp, DmlRowResult, TriggerCall, TriggerEventName } from './dml.js';
+import { ApexSignal } from './errors.js';
+import { DmlFailure } from './dml.js';
+import { DataOrg } from './org.js';
+import { SObjectRecord } from './record.js';
+import { loadProjectSchema, type ObjectDef, type Schema } from './schema.js';
+import type { QueryResult } from './soql/eval.js';
+import type { Bind } from './soql/ast.js';
+
+export interface DataRuntime {
+    readonly hooks: Hooks;
+}
+
+/** Work queued for later in the transaction (Queueable, @future, batch, scheduled jobs). */
+export interface AsyncJob {
+    readonly kind: 'queueable' | 'future' | 'batch' | 'schedule';
+    readonly jobId: ApexId | null;
+    readonly description: string;
+    /** Runs the job in its own transaction. */
+    readonly run: () => void;
+    /** Depth of queueable chaining (0 = enqueued by a synchronous transaction). */
+    readonly depth: number;
+    /** Earliest time (ms) the job may run (AsyncOptions / enqueueJob delay). */
+    readonly notBefore: number;
+}
+
+export class DataSide {
+    readonly org: DataOrg;
+    readonly queue: AsyncJob[] = [];
+    /** The freshly seeded org, restored before a test class without @TestSetup. */
+    pristine: unknown = undefined;
+    /** Set when DML has run since the last commit point (callouts then fail). */
+    uncommitted: { started: boolean } | null = null;
+    /** Queueable chaining depth of the job being executed (-1 outside jobs). */
+    currentDepth = -1;
+    /** Jobs enqueued by the currently running job (documented: one per executing job). */
+    enqueuedByCurrent = 0;
+    /** Mixed-DML state per running user (System.runAs starts a separate one). */
+    private readonly mixedByUser = new WeakMap<object, { setup: string | null; nonSetup: string | null }>();
+
+    constructor(readonly schema: Schema) {
+        this.org = new DataOrg(schema);
+    }
+
+    /** Points the org at the interpreter state of the current call (clock, user, limits, test mode). */
+    sync(ctx: ApexContext): DataOrg {
+        const o = this.org;
+        o.now = () => ctx.now();
+        if (
+            ctx.user.id.to15() !== o.adminUserId.to15() &&
+            !o.db.find(ctx.user.id) &&
+            ctx.user.profileName === 'System Administrator' &&
+            ctx.user.extra.record === undefined
+        ) {
+            // The interpreter's default user is the org's admin.
+            ctx.user = { ...ctx.user, id: o.adminUserId };
+        }
+        o.userId = ctx.user.id;
+        o.limits = ctx.limits;
+        o.isTest = ctx.test.running;
+        let m = this.mixedByUser.get(ctx.user);
+        if (!m) {
+            m = { setup: null, nonSetup: null };
+            this.mixedByUser.set(ctx.user, m);
+        }
+        Object.assign(o.mixed, m);
+        return o;
+    }
+
+    private saveMixed(ctx: ApexContext): void {
+        const m = this.mixedByUser.get(ctx.user);
+        if (m) Object.assign(m, this.org.mixed);
+    }
+
+    /** Runs a query for the hooks and natives; rows come back as a typed List. */
+    query(ctx: ApexContext, text: string, bind: (b: Bind) => unknown, userMode = false): QueryResult {
+        const org = this.sync(ctx);
+        return translate(ctx, () => org.query(text, bind, { userMode }));
+    }
+
+    dml(
+        ctx: ApexContext,
+        op: DmlOp,
+        records: SObjectRecord[],
+        opts: { allOrNone?: boolean; externalIdField?: string; userMode?: boolean }
+    ): DmlRowResult[] {
+        const org = this.sync(ctx);
+        org.triggerRunner = (def, event, call) => runTriggers(ctx, def, event, call);
+        try {
+            const res = translate(ctx, () => org.dml(op, records, opts));
+            if (res.some((r) => r.success)) this.uncommitted = { started: ctx.test.started };
+            return res;
+        } finally {
+            this.saveMixed(ctx);
+        }
+    }
+
+    /** A callout may not follow uncommitted DML ("You have uncommitted work pending"). */
+    hasUncommittedWork(ctx: ApexContext): boolean {
+        return this.uncommitted !== null && this.uncommitted.started === ctx.test.started;
+    }
+}
+
+const sides = new WeakMap<object, DataSide>();
+
+/** The data side installed on an interpreter (natives use this with their ctx). */
+export function sideOf(ctx: ApexContext): DataSide {
+    const s = sides.get(ctx);
+    if (!s)
+        throw new ApexError(
+            'UnexpectedException',
+            'not supported locally: data operations without the data side installed'
+        );
+    return s;
+}
+
+/** Turns an ApexSignal carrying extra state into an Apex exception object that keeps it. */
+export function translate<R>(ctx: ApexContext, fn: () => R): R {
+    try {
+        return fn();
+    } catch (e) {
+        if (e instanceof DmlFailure) {
+            const ex = ctx.newException(e.type, e.message);
+            ex.f.$frames = e.frames;
+            // DmlException row details: the failed rows in order (Apex Reference, "DmlException Class").
+            ex.f.$dml = e.results
+                .map((r, index) => ({ r, index }))
+                .filter(({ r }) => !r.success)
+                .map(({ r, index }) => ({
+                    message: r.errors[0]?.message ?? '',
+                    statusCode: r.errors[0]?.statusCode ?? '',
+                    fields: r.errors[0]?.fields ?? [],
+                    id: r.id,
+                    index,
+                    objectName: e.objectName
+                }));
+            throw ex;
+        }
+        if (e instanceof ApexSignal && e.extra !== undefined) {
+            const ex = ctx.newException(e.type, e.message);
+            ex.f.$frames = e.frames;
+            ex.f.$data = e.extra;
+            throw ex;
+        }
+        throw e;
+    }
+}
+
+export function listType(def: ObjectDef | string): TypeRef {
+    const name = typeof def === 'string' ? def : def.name;
+    return { name: name.toLowerCase(), display: name };
+}
+
+export function recordList(def: ObjectDef | string, items: unknown[]): ApexList {
+    return new ApexList(listType(def), items);
+}
+
+export function idMap(def: ObjectDef, records: SObjectRecord[]): ApexMap {
+    const m = new ApexMap(T.id, listType(def));
+    for (const r of records) {
+        const id = r.id;
+        if (!id) continue;
+        const k = keyOf(id);
+        m.keys.set(k, id);
+        m.values.set(k, r);
+    }
+    return m;
+}
+
+function runTriggers(ctx: ApexContext, def: ObjectDef, event: TriggerEventName, call: TriggerCall): void {
+    const newList = call.newList ? recordList(def, call.newList) : null;
+    const oldList = call.oldList ? recordList(def, call.oldList) : null;
+    // Trigger.newMap is "available in before update, after insert, after update, and after undelete" (Trigger Context Variables).
+    const newMap = call.newList && event !== 'before insert' ? idMap(def, call.newList) : null;
+    const oldMap = call.oldList ? idMap(def, call.oldList) : null;
+    ctx.runTriggers(def.name, event as TriggerEvent, { newList, oldList, newMap, oldMap });
+}
+
+/** SObject records of a DML operand (an SObject or a List of them). */
+export function dmlRecords(target: unknown, pos: SourcePos): SObjectRecord[] {
+    if (target === null || target === undefined)
+        throw new ApexError('NullPointerException', 'Attempt to de-reference a null object');
+    if (target instanceof SObjectRecord) return [target];
+    if (target instanceof ApexList) {
+        return target.items.map((x) => {
+            if (x instanceof SObjectRecord) return x;
+            if (x === null)
+                throw new ApexError(
+                    'DmlException',
+                    'Insert failed. First exception on row 0; first error: INVALID_OPERATION, null SObject in list: []'
+                );
+            throw new ApexError(
+                'TypeException',
+                `not supported locally: DML on ${typeof x} at ${pos.file}:${pos.line}`
+            );
+        });
+    }
+    throw new ApexError(
+        'TypeException',
+        `not supported locally: DML on this value at ${pos.file}:${pos.line}`
+    );
+}
+
+/** Converts a query result into what Apex sees: List<SObject> rows, or the Integer of COUNT(). */
+export function resultValue(res: QueryResult): unknown {
+    if (res.kind === 'count') return res.count;
+    return recordList(res.def, res.records);
+}
+
+export interface InstallOptions {
+    schema?: Schema;
+}
+
+/** Installs the data side's hooks on an interpreter. */
+export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): DataSide {
+    const side = new DataSide(opts.schema ?? loadProjectSchema());
+    sides.set(rt, side);
+    const h = rt.hooks;
+    h.soql = {
+        query(ctx, node, binds) {
+            return resultValue(side.query(ctx, node.text, (b) => binds(b.index)));
+        }
+    };
+    h.dml = {
+        execute(ctx, stmt, pos) {
+            const recs = dmlRecords(stmt.target, pos);
+            if (stmt.op === 'merge')
+                throw new ApexError(
+                    'UnexpectedException',
+                    `not supported locally: merge at ${pos.file}:${pos.line}`
+                );
+            const ext = stmt.op === 'upsert' && stmt.extra ? externalIdName(stmt.extra) : undefined;
+            side.dml(ctx, stmt.op, recs, {
+                allOrNone: true,
+                externalIdField: ext,
+                userMode: stmt.accessLevel === 'user'
+            });
+        }
+    };
+    h.sobjects = {
+        isSObjectType(name) {
+            return side.schema.get(name) !== undefined;
+        },
+        canonicalName(name) {
+            return side.schema.require(name).name;
+        },
+        create(_ctx, type, fields) {
+            const rec = new SObjectRecord(side.schema.require(type));
+            for (const [k, v] of fields) rec.put(k, v);
+            return rec;
+        }
+    };
+    h.transaction = {
+        begin(ctx) {
+            side.queue.length = 0;
+            side.uncommitted = null;
+            side.currentDepth = -1;
+            side.org.beginTransaction(false);
+            side.sync(ctx);
+        },
+        snapshot() {
+            return side.org.db.snapshot();
+        },
+        restore(ctx, snap) {
+            if (snap === undefined) side.org.db.restore(side.pristine);
+            else side.org.db.restore(snap);
+            side.queue.length = 0;
+            side.uncommitted = null;
+            side.sync(ctx);
+        },
+        runQueuedAsync(ctx) {
+            runQueue(ctx, side);
+        }
+    };
+    h.async = {
+        enqueueFuture(ctx, description, run) {
+            if (++ctx.limits.futureCalls > (side.currentDepth >= 0 ? 0 : 50)) {
+                throw new ApexError(
+                    'AsyncException',
+                    side.currentDepth >= 0
+                        ? 'Future method cannot be called from a future or batch method'
+                        : 'Too many future calls: 51'
+                );
+            }
+            side.queue.push({ kind: 'future', jobId: null, description, run, depth: 0, notBefore: 0 });
+        }
+    };
+    side.pristine = side.org.db.snapshot();
+    return side;
+}
+
+function externalIdName(extra: unknown): string {
+    if (typeof extra === 'string') return extra;
+    const st = extra as { state?: { field?: { name: string } } } | null;
+    if (st?.state?.field) return st.state.field.name;
+    if (extra instanceof ApexObject) return String(extra.f.name ?? '');
+    return String(extra);
+}
+
+/**
+ * Runs queued async work: "All asynchronous calls made after the startTest method are collected by the
+ * system. When stopTest is executed, all asynchronous processes are run synchronously." (Apex Developer
+ * Guide, "Using the runAs Method" / "Testing Asynchronous Apex"). Jobs enqueued by those jobs run too,
+ * within the documented chaining limits enforced at enqueue time.
+ */
+export function runQueue(ctx: ApexContext, side: DataSide): void {
+    let guard = 0;
+    while (side.queue.length) {
+        const job = side.queue.shift()!;
+        if (++guard > 1000)
+            throw new ApexError('LimitException', 'not supported locally: more than 1000 chained async jobs');
+        job.run();
+    }
+}
+
+export { SObjectRecord, DataOrg, isSObject };
+export type { Schema, ObjectDef };

@@ -1,0 +1,12 @@
+/**
+ * Second-tier platform library of the local Apex runtime (Database, Schema, Security, async, callouts,
+ * Crypto, EncodingUtil, Pattern...). Registered with the core's native registry through addLibrary.
+ */
+import { addLibrary } from '../runtime/natives.js';
+import { installDatabase } from './database.js';
+import { installSchema } from './schema.js';
+
+addLibrary((r) => {
+    installSchema(r);
+    installDatabase(r);
+});
