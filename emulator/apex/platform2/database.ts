@@ -29,7 +29,7 @@ import { SObjectFieldToken } from './schema.js';
 
 export class AccessLevelValue extends NativeObject<{ mode: 'USER_MODE' | 'SYSTEM_MODE' }> {
     constructor(mode: 'USER_MODE' | 'SYSTEM_MODE') {
-        super('accesslevel', { mode });
+        super('accesslevel', { mode, toString: () => mode });
     }
     override toString(): string {
         return this.state.mode;

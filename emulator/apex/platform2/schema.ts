@@ -17,7 +17,7 @@ import type { FieldDef, ObjectDef } from '../data/schema.js';
 
 export class SObjectTypeToken extends NativeObject<{ def: ObjectDef }> {
     constructor(def: ObjectDef) {
-        super('schema.sobjecttype', { def });
+        super('schema.sobjecttype', { def, toString: () => def.name });
     }
     override toString(): string {
         return this.state.def.name;
@@ -26,7 +26,7 @@ export class SObjectTypeToken extends NativeObject<{ def: ObjectDef }> {
 
 export class SObjectFieldToken extends NativeObject<{ def: ObjectDef; field: FieldDef }> {
     constructor(def: ObjectDef, field: FieldDef) {
-        super('schema.sobjectfield', { def, field });
+        super('schema.sobjectfield', { def, field, toString: () => field.name });
     }
     override toString(): string {
         return this.state.field.name;
