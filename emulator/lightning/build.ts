@@ -1,0 +1,193 @@
+/**
+ * `npm run preview:build`: bundles every LWC of the package (the JavaScript `npm run build` compiled
+ * from its TypeScript), the real lightning-base-components and the preview's app shell into
+ * `.preview/`, with stand-ins for the modules an org provides (see stubs/ and PREVIEW.md).
+ *
+ * Generic: every bundle under force-app is included; pages come from the package's own Lightning app,
+ * tabs and flexipages, read at build time.
+ */
+import lwcModule from '@lwc/rollup-plugin';
+import nodeResolveModule from '@rollup/plugin-node-resolve';
+import replaceModule from '@rollup/plugin-replace';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { rollup, type Plugin } from 'rollup';
+import { lwcBundles, ROOT } from '../../scripts/lib/files.ts';
+import { readLabels, readPages, type PreviewPages } from './metadata.ts';
+
+/** These plugins ship CommonJS with `exports.default`: take the function whichever way the loader hands it over. */
+function pluginFactory<M extends { default: unknown }>(mod: M): M['default'] {
+    return (typeof mod === 'function' ? mod : mod.default) as M['default'];
+}
+const lwc = pluginFactory(lwcModule);
+const nodeResolve = pluginFactory(nodeResolveModule);
+const replace = pluginFactory(replaceModule);
+
+export const OUT_DIR = join(ROOT, '.preview');
+const HERE = join(ROOT, 'emulator/lightning');
+const STUBS = join(HERE, 'stubs');
+
+/** `lightning/*` modules an org provides that the npm base components do not (or only re-export). */
+const LIGHTNING_STUBS: Record<string, string> = {
+    'lightning/navigation': 'navigation.js',
+    'lightning/platformShowToastEvent': 'platformShowToastEvent.js',
+    'lightning/uiRecordApi': 'uiRecordApi.js',
+    'lightning/uiObjectInfoApi': 'uiObjectInfoApi.js',
+    'lightning/refresh': 'refresh.js',
+    'lightning/messageService': 'messageService.js',
+    '@salesforce/apex': 'apex.js',
+    'preview/client': 'client.js',
+    // Synthetic shadow has no attachInternals(): keep the combobox on its pre-internals path.
+    '@salesforce/gate/bc.260.enableComboboxElementInternals': 'gateClosed.js'
+};
+
+const VIRTUAL = '\0preview:';
+
+/** Resolves the `@salesforce/*` scoped modules and the lightning stubs; everything else goes to LWC. */
+function orgModules(
+    labels: Map<string, string>,
+    pages: PreviewPages,
+    components: string[],
+    warnings: string[]
+): Plugin {
+    return {
+        name: 'preview-org-modules',
+        resolveId(source) {
+            const stub = LIGHTNING_STUBS[source];
+            if (stub) return join(STUBS, stub);
+            if (
+                /^@salesforce\/(apex\/|label\/c\.|schema\/|user\/|customPermission\/|userPermission\/|messageChannel\/|resourceUrl\/)/.test(
+                    source
+                )
+            ) {
+                return VIRTUAL + source;
+            }
+            if (source === 'preview/pages' || source === 'preview/registry') return VIRTUAL + source;
+            return null;
+        },
+        load(id) {
+            if (!id.startsWith(VIRTUAL)) return null;
+            const source = id.slice(VIRTUAL.length);
+            const [, kind = '', rest = ''] = /^@salesforce\/([^/]+)\/(.*)$/.exec(source) ?? [];
+            const client = JSON.stringify(join(STUBS, 'client.js'));
+            switch (kind) {
+                case 'apex': {
+                    const dot = rest.lastIndexOf('.');
+                    return `import { apexMethod } from ${client};\nexport default apexMethod(${JSON.stringify(rest.slice(0, dot))}, ${JSON.stringify(rest.slice(dot + 1))});`;
+                }
+                case 'label': {
+                    const name = rest.slice(2);
+                    const value = labels.get(name);
+                    if (value === undefined)
+                        warnings.push(`label c.${name} is not in the package's custom labels`);
+                    return `export default ${JSON.stringify(value ?? `[c.${name}]`)};`;
+                }
+                case 'schema': {
+                    const [objectApiName, ...path] = rest.split('.');
+                    const ref = path.length
+                        ? { objectApiName, fieldApiName: path.join('.') }
+                        : { objectApiName };
+                    return `export default ${JSON.stringify(ref)};`;
+                }
+                case 'user':
+                    return `import { session } from ${client};\nexport default session.user[${JSON.stringify(rest)}];`;
+                case 'customPermission':
+                case 'userPermission':
+                    return `import { session } from ${client};\nexport default session.permissions.includes(${JSON.stringify(rest)});`;
+                case 'messageChannel':
+                    return `export default { channel: ${JSON.stringify(rest)} };`;
+                case 'resourceUrl':
+                    return `export default ${JSON.stringify(`/resource/${rest}`)};`;
+                default:
+                    break;
+            }
+            if (source === 'preview/pages') return `export default ${JSON.stringify(pages)};`;
+            if (source === 'preview/registry') {
+                const entries = components
+                    .map((c) => `    ${JSON.stringify(c)}: () => import(${JSON.stringify(c)})`)
+                    .join(',\n');
+                return `export const registry = {\n${entries}\n};`;
+            }
+            return null;
+        }
+    };
+}
+
+export interface BuildResult {
+    seconds: number;
+    components: string[];
+    warnings: string[];
+    files: string[];
+}
+
+export async function buildPreview(): Promise<BuildResult> {
+    const started = Date.now();
+    const bundles = lwcBundles();
+    const missing = bundles.filter((b) => !existsSync(join(ROOT, b.dir, `${b.name}.js`)));
+    if (missing.length) {
+        throw new Error(
+            `no compiled JS for ${missing.map((b) => b.name).join(', ')}: run \`npm run build\` first`
+        );
+    }
+    // Components (bundles with a template) can be placed on pages; the others are service modules.
+    const components = bundles
+        .filter((b) => existsSync(join(ROOT, b.dir, `${b.name}.html`)))
+        .map((b) => `c/${b.name}`);
+    const labels = readLabels();
+    const pages = readPages(new Set(components));
+    const warnings: string[] = [...pages.warnings];
+
+    const bundle = await rollup({
+        input: { app: join(HERE, 'app/main.js') },
+        plugins: [
+            orgModules(labels, pages, components, warnings),
+            replace({
+                preventAssignment: true,
+                values: {
+                    'process.env.NODE_ENV': JSON.stringify('production'),
+                    'import.meta.env.SSR': 'false'
+                }
+            }),
+            lwc({
+                rootDir: ROOT,
+                enableDynamicComponents: true,
+                modules: [
+                    ...bundles.map((b) => ({ name: `c/${b.name}`, path: join(ROOT, b.dir, `${b.name}.js`) })),
+                    { dir: join(HERE, 'app/modules') },
+                    { npm: 'lightning-base-components' }
+                ]
+            }),
+            nodeResolve()
+        ],
+        onwarn(warning) {
+            if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
+            // The base components' own template warnings are not ours to fix; the package's are reported.
+            if ((warning.id ?? warning.loc?.file ?? '').includes('node_modules')) return;
+            warnings.push(warning.message);
+        }
+    });
+    rmSync(OUT_DIR, { recursive: true, force: true });
+    mkdirSync(OUT_DIR, { recursive: true });
+    const { output } = await bundle.write({
+        dir: OUT_DIR,
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js'
+    });
+    await bundle.close();
+    writeFileSync(join(OUT_DIR, 'index.html'), readFileSync(join(HERE, 'app/index.html'), 'utf8'));
+    return {
+        seconds: (Date.now() - started) / 1000,
+        components,
+        warnings,
+        files: output.map((o) => relative(ROOT, join(OUT_DIR, o.fileName)))
+    };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+    const result = await buildPreview();
+    for (const w of result.warnings) console.warn(`warning: ${w}`);
+    console.log(
+        `preview built in ${result.seconds.toFixed(1)} s: ${result.components.length} components, ${result.files.length} files in .preview/`
+    );
+}

@@ -1,0 +1,197 @@
+/**
+ * `npm start`: the product on this machine — builds what changed, starts the Trustpilot simulator
+ * and the Lightning preview, opens (or seeds) the demo org in the local Apex runtime, prints the URL.
+ *
+ * Ports: PREVIEW_PORT (default 4717), TRUSTPILOT_SIM_PORT (default 4718). State: `.state/`
+ * (org.json, trustpilot.json); delete the folder to start from a fresh demo org.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lwcBundles, ROOT, walk } from '../../scripts/lib/files.ts';
+import { loadProjectSchema } from '../apex/data/schema.ts';
+import { DEFAULT_SIM_PORT, startSimulator, type Simulator } from '../trustpilot/server.ts';
+import { buildPreview, OUT_DIR } from './build.ts';
+import { demoSeedApex } from './demo-seed.ts';
+import { openOrg, type PreviewOrg } from './org.ts';
+import { startPreviewServer, type PreviewServer } from './server.ts';
+
+export const DEFAULT_PREVIEW_PORT = 4717;
+const STATE_DIR = join(ROOT, '.state');
+const PID_FILE = join(STATE_DIR, 'start.pid');
+/** How often due async work (queueables, scheduled jobs) is run, like the platform's queue. */
+const JOB_TICK_MS = 2_000;
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+}
+
+/** Refuses a second instance; a stale pid file (process gone) is taken over. */
+function claimInstance(url: string): void {
+    mkdirSync(STATE_DIR, { recursive: true });
+    if (existsSync(PID_FILE)) {
+        const [pidText, runningUrl] = readFileSync(PID_FILE, 'utf8').split('\n');
+        const pid = Number(pidText);
+        if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) {
+            console.error(
+                `npm start is already running (process ${pid}) at ${runningUrl ?? url}.\nOpen that URL, or stop the other one with Ctrl-C first.`
+            );
+            process.exit(1);
+        }
+    }
+    writeFileSync(PID_FILE, `${process.pid}\n${url}\n`);
+    process.on('exit', () => {
+        if (existsSync(PID_FILE) && readFileSync(PID_FILE, 'utf8').startsWith(`${process.pid}\n`))
+            rmSync(PID_FILE, { force: true });
+    });
+}
+
+/** Newest modification time among the inputs of the preview build. */
+function newestInput(): number {
+    const files = [
+        ...walk(
+            'force-app',
+            (rel) =>
+                /\/lwc\/.*\.(ts|html|css)$/.test(rel) ||
+                /\.(labels|flexipage|app|tab|listView)-meta\.xml$/.test(rel)
+        ),
+        ...walk('emulator/lightning', (rel) => /\.(js|html|css|ts)$/.test(rel))
+    ];
+    return Math.max(...files.map((f) => statSync(join(ROOT, f)).mtimeMs));
+}
+
+async function ensureBuilt(): Promise<void> {
+    const built = join(OUT_DIR, 'app.js');
+    const missingJs = lwcBundles().some((b) => !existsSync(join(ROOT, b.dir, `${b.name}.js`)));
+    if (existsSync(built) && !missingJs && statSync(built).mtimeMs >= newestInput()) {
+        console.log('Preview is up to date (.preview/).');
+        return;
+    }
+    console.log('Compiling the LWC TypeScript (npm run build)…');
+    const tsc = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (tsc.status !== 0) {
+        console.error('npm run build failed: fix the TypeScript errors above, then run npm start again.');
+        process.exit(1);
+    }
+    console.log('Building the Lightning preview…');
+    const result = await buildPreview();
+    if (result.warnings.length)
+        console.warn(`  ${result.warnings.length} warnings (run npm run preview:build to see them)`);
+    console.log(`  built in ${result.seconds.toFixed(1)} s (${result.components.length} components)`);
+}
+
+function portInUse(port: number, name: string, variable: string): never {
+    console.error(
+        `Port ${port} (${name}) is already in use by another program. Stop it, or choose another port: ${variable}=<port> npm start`
+    );
+    process.exit(1);
+}
+
+export async function main(): Promise<void> {
+    const previewPort = Number(process.env.PREVIEW_PORT ?? DEFAULT_PREVIEW_PORT);
+    const simPort = Number(process.env.TRUSTPILOT_SIM_PORT ?? DEFAULT_SIM_PORT);
+    const url = `http://127.0.0.1:${previewPort}`;
+    claimInstance(url);
+    const startedAt = Date.now();
+    await ensureBuilt();
+
+    let sim: Simulator;
+    try {
+        sim = await startSimulator({ port: simPort, stateFile: join(STATE_DIR, 'trustpilot.json') });
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+            portInUse(simPort, 'Trustpilot simulator', 'TRUSTPILOT_SIM_PORT');
+        throw e;
+    }
+
+    const schema = loadProjectSchema();
+    const stateFile = join(STATE_DIR, 'org.json');
+    const fresh = !existsSync(stateFile);
+    let org: PreviewOrg | null = null;
+    let orgError: string | null = null;
+    try {
+        org = await openOrg({
+            namedCredentialUrls: {
+                Trustpilot_API: sim.url,
+                Trustpilot_Invitations_API: sim.url,
+                Trustpilot_Public_API: sim.url
+            },
+            stateFile
+        });
+        if (fresh) {
+            console.log('Seeding the demo org (accounts, contacts, products, opportunities, orders, cases)…');
+            await org.runAnonymous(demoSeedApex());
+            org.save(stateFile);
+        }
+    } catch (e) {
+        org = null;
+        orgError = `The local Apex runtime cannot run the package yet: ${(e as Error).message}`;
+        console.warn(
+            `\nWARNING: ${orgError}\nPages render, but every server call answers with this error.\n`
+        );
+    }
+
+    let preview: PreviewServer;
+    try {
+        preview = await startPreviewServer({
+            port: previewPort,
+            org,
+            orgError,
+            schema,
+            simulatorUrl: sim.url,
+            stateFile
+        });
+    } catch (e) {
+        await sim.close();
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+            portInUse(previewPort, 'Lightning preview', 'PREVIEW_PORT');
+        throw e;
+    }
+
+    let ticking = false;
+    const tick = setInterval(() => {
+        if (!org || ticking) return;
+        ticking = true;
+        org.advanceClock(0)
+            .catch((e: unknown) => console.error(`async jobs: ${(e as Error).message}`))
+            .finally(() => {
+                ticking = false;
+            });
+    }, JOB_TICK_MS);
+
+    console.log(`
+Trustpilot for Salesforce — local preview (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)
+
+  App:                  ${preview.url}
+  Trustpilot simulator: ${sim.url}/_admin
+  Connect in Settings with API key "demo-api-key", secret "demo-api-secret",
+  domain "northwind-outfitters.example", business user id "6a2b4c6d8e0f1a2b3c4d5e6f".
+  State: .state/ (delete it to reset the demo org)
+
+Press Ctrl-C to stop.`);
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`\n${signal}: stopping… (state kept in .state/)`);
+        clearInterval(tick);
+        await preview.close();
+        await sim.close();
+        org?.save(stateFile);
+        rmSync(PID_FILE, { force: true });
+        console.log('Stopped.');
+        process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('Ctrl-C'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+    await main();
+}
