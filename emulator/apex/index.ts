@@ -83,9 +83,10 @@ export class ApexRuntime {
 
     static async create(opts: RuntimeOptions = {}): Promise<ApexRuntime> {
         const projectDir = resolve(opts.projectDir ?? process.cwd());
-        // Libraries register before the interpreter is built (the registry is filled in its constructor).
-        await importIfExists('./platform2/index.js');
+        // Libraries register before the interpreter is built (the registry is filled in its constructor);
+        // the core first, so part 2's second-tier library can extend or override its types.
         registerCoreLibrary();
+        await importIfExists('./platform2/index.js');
         const interp = new Interpreter();
         if (opts.debug) interp.debugSink = opts.debug;
         const rt = new ApexRuntime(interp, projectDir);

@@ -29,16 +29,10 @@ import {
 } from '../runtime/values.js';
 import type { SObjectValue, TypeRef } from '../runtime/values.js';
 import type { Interpreter, Resolved } from './interpreter.js';
-import { BRK, CONT, ClassInfo, EnumInfo, Frame, MethodInfo, RET } from './model.js';
+import { ApexCompileError, BRK, CONT, ClassInfo, EnumInfo, Frame, MethodInfo, RET } from './model.js';
+export { ApexCompileError };
 import type { Ev, FieldInfo, St, TriggerInfo } from './model.js';
 
-/** A compile-time error in Apex source (unknown variable, wrong construct...). */
-export class ApexCompileError extends Error {
-    constructor(message: string, pos: SourcePos) {
-        super(`${message} at ${pos.file}:${pos.line}`);
-        this.name = 'ApexCompileError';
-    }
-}
 
 interface Fn {
     readonly cls: ClassInfo;

@@ -34,7 +34,7 @@ import {
 } from '../runtime/values.js';
 import type { TypeRef } from '../runtime/values.js';
 import { Compiler } from './compiler.js';
-import { ClassInfo, EnumInfo, Frame, MethodInfo } from './model.js';
+import { ApexCompileError, ClassInfo, EnumInfo, Frame, MethodInfo } from './model.js';
 import type { FieldInfo, TriggerInfo } from './model.js';
 
 /** A resolved type name. */
@@ -167,7 +167,12 @@ export class Interpreter implements ApexContext {
         ops.setObjectProtocol({
             equals: (a, b) => this.objEquals(a, b),
             hashKey: (o) => this.objHashKey(o),
-            toString: (o) => this.objToString(o)
+            toString: (o) => this.objToString(o),
+            nativeToString: (o) => {
+                const nt = this.natives.get(o.type);
+                const f = nt ? findNative(nt.methods, 'tostring', 0) : undefined;
+                return f ? ops.stringOf(f(this, o, [])) : null;
+            }
         });
         installLibraries(this.natives);
     }
@@ -429,7 +434,7 @@ export class Interpreter implements ApexContext {
             const url = new URL('../../../vendor/apex-platform/platform-types.json', import.meta.url);
             const raw = JSON.parse(readFileSync(url, 'utf8')) as Record<string, { kind: string; values?: string[]; extends?: string }>;
             const table: Record<string, { kind: string; values?: string[]; extends?: string }> = Object.create(null);
-            for (const [k, v] of Object.entries(raw)) table[k.toLowerCase()] = v;
+            for (const [k, v] of Object.entries(raw)) table[k.toLowerCase()] = { ...v, display: k } as (typeof table)[string];
             this.platformTable = table;
         }
         return this.platformTable;
@@ -437,10 +442,10 @@ export class Interpreter implements ApexContext {
 
     /** Platform table entry for a dotted lower-case name (System./Schema. prefixes optional). */
     platformType(lname: string): { kind: string; values?: string[]; extends?: string; display: string } | null {
-        const table = this.loadPlatformTable();
+        const table = this.loadPlatformTable() as Record<string, { kind: string; values?: string[]; extends?: string; display: string }>;
         for (const n of [lname, lname.replace(/^(system|schema)\./, '')]) {
             const e = table[n];
-            if (e) return { ...e, display: n };
+            if (e) return e;
         }
         return null;
     }
@@ -487,12 +492,12 @@ export class Interpreter implements ApexContext {
         if (synthetic instanceof ClassInfo) return { k: 'class', cls: synthetic, ref: { name: joined, display: synthetic.displayName } };
         const nt = this.natives.get(joined);
         const pt = this.platformType(joined);
-        if (pt && pt.kind === 'enum') return { k: 'enum', en: this.platformEnum(pt.display, pt.values ?? []), ref: { name: pt.display } };
+        if (pt && pt.kind === 'enum') return { k: 'enum', en: this.platformEnum(pt.display, pt.values ?? []), ref: { name: pt.display.toLowerCase(), display: pt.display } };
         if (pt && /exception$/.test(joined) && pt.kind === 'class') {
-            const c = this.defineException(pt.display.split('.').map((p) => p).join('.'));
+            const c = this.defineException(pt.display);
             return { k: 'class', cls: c, ref: { name: c.name, display: c.displayName } };
         }
-        if (nt || pt) return { k: 'native', nt, ref: { name: nt ? nt.lowerName : pt!.display }, platform: !!pt };
+        if (nt || pt) return { k: 'native', nt, ref: { name: nt ? nt.lowerName : pt!.display.toLowerCase(), display: nt ? nt.name : pt!.display }, platform: !!pt };
         return null;
     }
 
@@ -509,10 +514,11 @@ export class Interpreter implements ApexContext {
     }
 
     platformEnum(display: string, values: readonly string[]): EnumInfo {
-        let e = this.platformEnums.get(display);
+        const lname = display.toLowerCase();
+        let e = this.platformEnums.get(lname);
         if (!e) {
-            e = new EnumInfo(display, display, values, '<system>');
-            this.platformEnums.set(display, e);
+            e = new EnumInfo(lname, display, values, '<system>');
+            this.platformEnums.set(lname, e);
         }
         return e;
     }
@@ -771,6 +777,9 @@ export class Interpreter implements ApexContext {
         if (!best || bestScore === 0) {
             const cand = ms.filter((m) => m.params.length === args.length);
             if (cand.length === 1) return cand[0];
+            if (cand.length === 0) {
+                throw new ApexCompileError(`Method does not exist or incorrect signature: ${what}(${args.map((a) => runtimeTypeName(a)).join(', ')})`, this.pos());
+            }
             throw new NotSupportedError(`method ${what} with ${args.length} argument(s) of types (${args.map((a) => runtimeTypeName(a)).join(', ')})`, this.pos());
         }
         return best;

@@ -5,6 +5,14 @@ import type * as A from '../front/ast.js';
 import type { ClassLike, EnumLike, TypeRef } from '../runtime/values.js';
 import { EnumValue } from '../runtime/values.js';
 
+/** A compile-time error in Apex source (unknown variable, no matching method...). */
+export class ApexCompileError extends Error {
+    constructor(message: string, pos: { file: string; line: number }) {
+        super(`${message} at ${pos.file}:${pos.line}`);
+        this.name = 'ApexCompileError';
+    }
+}
+
 /** One activation of an Apex method (also the unit of the Apex stack trace). */
 export class Frame {
     /** Local variable slots (parameters first). */

@@ -2,7 +2,8 @@
 import { addLibrary } from '../runtime/natives.js';
 import { installCollections } from './collections.js';
 import { installDatetime } from './datetime.js';
-import { installJson } from './json.js';
+import { installJson, installJsonGenerator } from './json.js';
+import { installRegex } from './regex.js';
 import { installNumbers } from './numbers.js';
 import { installStrings } from './strings.js';
 import { installSystem } from './system.js';
@@ -20,5 +21,7 @@ export function registerCoreLibrary(): void {
         installCollections(r);
         installDatetime(r);
         installJson(r);
+        installJsonGenerator(r);
+        installRegex(r);
     });
 }

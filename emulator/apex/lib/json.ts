@@ -15,6 +15,7 @@ import {
     Blob,
     Decimal,
     EnumValue,
+    NativeObject,
     T,
     TypeToken,
     formatDouble,
@@ -407,6 +408,115 @@ export function installJson(r: NativeRegistry): void {
                 return typed(ctx as Interpreter, parseJson(str(text)), type.type, true);
             },
             deserializeuntyped: (_ctx, [text]) => untyped(parseJson(str(text)))
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSONGenerator (Apex Reference, "JSONGenerator Class")
+
+interface GenState {
+    readonly pretty: boolean;
+    /** Open containers, innermost last; `key` is the pending field name of an object. */
+    readonly stack: { node: JVal[] | { [k: string]: JVal }; key: string | null }[];
+    root: JVal | undefined;
+    closed: boolean;
+}
+
+function G(self: unknown): GenState {
+    return (self as NativeObject<GenState>).state;
+}
+
+function emit(g: GenState, v: JVal): void {
+    const top = g.stack[g.stack.length - 1];
+    if (!top) {
+        if (g.root !== undefined) raise('JSONException', 'Can not write a value: the generator already holds a complete value');
+        g.root = v;
+        return;
+    }
+    if (Array.isArray(top.node)) top.node.push(v);
+    else {
+        if (top.key === null) raise('JSONException', 'Can not write a value, expecting a field name');
+        top.node[top.key] = v;
+        top.key = null;
+    }
+}
+
+function fieldThen(g: GenState, name: unknown, v: JVal): null {
+    const top = g.stack[g.stack.length - 1];
+    if (!top || Array.isArray(top.node)) raise('JSONException', 'Can not write a field name, expecting a value');
+    top.key = str(name);
+    emit(g, v);
+    return null;
+}
+
+export function installJsonGenerator(r: NativeRegistry): void {
+    const val = (ctx: unknown, v: unknown): JVal => toJson(ctx as Interpreter, v, false, new Set());
+    r.register({
+        name: 'JSON',
+        statics: {
+            creategenerator: (_ctx, [pretty]) => new NativeObject<GenState>('jsongenerator', { pretty: pretty === true, stack: [], root: undefined, closed: false })
+        }
+    });
+    r.register({
+        name: 'JSONGenerator',
+        methods: {
+            writestartobject: (_c, self) => {
+                const o: { [k: string]: JVal } = {};
+                emit(G(self), o);
+                G(self).stack.push({ node: o, key: null });
+                return null;
+            },
+            writestartarray: (_c, self) => {
+                const a: JVal[] = [];
+                emit(G(self), a);
+                G(self).stack.push({ node: a, key: null });
+                return null;
+            },
+            writeendobject: (_c, self) => {
+                const top = G(self).stack.pop();
+                if (!top || Array.isArray(top.node)) raise('JSONException', 'Current context not an object');
+                return null;
+            },
+            writeendarray: (_c, self) => {
+                const top = G(self).stack.pop();
+                if (!top || !Array.isArray(top.node)) raise('JSONException', 'Current context not an array');
+                return null;
+            },
+            writefieldname: (_c, self, [n]) => {
+                const top = G(self).stack[G(self).stack.length - 1];
+                if (!top || Array.isArray(top.node)) raise('JSONException', 'Can not write a field name, expecting a value');
+                top.key = str(n);
+                return null;
+            },
+            writestring: (ctx, self, [v]) => (emit(G(self), val(ctx, v === null ? null : str(v))), null),
+            writestringfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v === null ? null : str(v))),
+            writenumber: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
+            writenumberfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
+            writeboolean: (_c, self, [v]) => (emit(G(self), v as boolean), null),
+            writebooleanfield: (_c, self, [n, v]) => fieldThen(G(self), n, v as boolean),
+            writenull: (_c, self) => (emit(G(self), null), null),
+            writenullfield: (_c, self, [n]) => fieldThen(G(self), n, null),
+            writeobject: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
+            writeobjectfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
+            writedate: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
+            writedatefield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
+            writedatetime: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
+            writedatetimefield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
+            writeid: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
+            writeidfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
+            writeblob: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
+            writeblobfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
+            close: (_c, self) => {
+                G(self).closed = true;
+                return null;
+            },
+            isclosed: (_c, self) => G(self).closed,
+            getasstring: (_c, self) => {
+                const g = G(self);
+                if (g.stack.length > 0) raise('JSONException', 'Unclosed object or array');
+                return g.root === undefined ? '' : render(g.root, g.pretty);
+            }
         }
     });
 }

@@ -180,11 +180,7 @@ export function installNumbers(r: NativeRegistry): void {
             to15: (_c, self) => (self as ApexId).to15(),
             tostring: (_c, self) => (self as ApexId).v,
             equals: (_c, self, [o]) => ops.equals(self, o),
-            hashcode: (_c, self) => hashCodeOf((self as ApexId).v),
-            getsobjecttype: (ctx, self) => {
-                const st = ctx.invokeStatic('Schema', 'getSObjectTypeForKeyPrefix', [(self as ApexId).prefix]);
-                return st;
-            }
+            hashcode: (_c, self) => hashCodeOf((self as ApexId).v)
         }
     });
 

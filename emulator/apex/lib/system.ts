@@ -6,7 +6,7 @@ import { LIMIT_MAXIMA } from '../runtime/context.js';
 import { ApexError, npe, raise } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import * as ops from '../runtime/ops.js';
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, EnumValue, T, TypeToken, objectIdentity, typeToString } from '../runtime/values.js';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, EnumValue, NativeObject, T, TypeToken, objectIdentity, typeToString } from '../runtime/values.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import { localParts } from './datetime.js';
 import { str } from './util.js';
@@ -229,6 +229,30 @@ export function installSystem(r: NativeRegistry): void {
             },
             equals: (_ctx, self, [o]) => o instanceof TypeToken && (self as TypeToken).type.name === o.type.name,
             hashcode: (_ctx, self) => hashString((self as TypeToken).type.name)
+        }
+    });
+
+    // System.Version (Apex Reference, "Version Class"): major.minor[.patch] of a package version.
+    type Ver = { major: number; minor: number; patch: number | null; toString(): string };
+    const V = (self: unknown): Ver => (self as NativeObject<Ver>).state;
+    const mkVer = (major: number, minor: number, patch: number | null): NativeObject<Ver> =>
+        new NativeObject<Ver>('version', { major, minor, patch, toString: () => (patch === null ? `${major}.${minor}` : `${major}.${minor}.${patch}`) });
+    r.register({
+        name: 'Version',
+        constructors: {
+            '2': (_ctx, [a, b]) => mkVer(a as number, b as number, null),
+            '3': (_ctx, [a, b, c]) => mkVer(a as number, b as number, c as number)
+        },
+        methods: {
+            major: (_ctx, self) => V(self).major,
+            minor: (_ctx, self) => V(self).minor,
+            patch: (_ctx, self) => V(self).patch,
+            compareto: (_ctx, self, [o]) => {
+                const a = V(self);
+                const b = V(o);
+                return a.major - b.major || a.minor - b.minor || (a.patch ?? 0) - (b.patch ?? 0);
+            },
+            tostring: (_ctx, self) => V(self).toString()
         }
     });
 

@@ -27,11 +27,14 @@ export interface ObjectProtocol {
     equals(a: ApexObject, b: unknown): boolean | undefined;
     hashKey(o: ApexObject): unknown;
     toString(o: ApexObject): string;
+    /** String form of a platform object (its native `toString` method), or null for the default. */
+    nativeToString(o: NativeObject): string | null;
 }
 let protocol: ObjectProtocol = {
     equals: () => undefined,
     hashKey: (o) => o,
-    toString: (o) => o.cls.displayName
+    toString: (o) => o.cls.displayName,
+    nativeToString: () => null
 };
 export function setObjectProtocol(p: ObjectProtocol): void {
     protocol = p;
@@ -203,6 +206,8 @@ export function stringOf(v: unknown): string {
         return `${v.sobjectType}:{${parts.join(', ')}}`;
     }
     if (v instanceof NativeObject) {
+        const viaNative = protocol.nativeToString(v);
+        if (viaNative !== null) return viaNative;
         const s = v.state as { toString?: () => string } | null;
         return s && typeof s.toString === 'function' && s.toString !== Object.prototype.toString ? s.toString() : v.type;
     }
