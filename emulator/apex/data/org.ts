@@ -84,6 +84,8 @@ export class DataOrg {
         for (const f of ['createddate', 'lastmodifieddate', 'systemmodstamp'])
             if (def.fields.has(f)) m.set(f, now);
         m.set('isdeleted', false);
+        // Seeded rows carry their own Id like inserted ones, so `SELECT Id FROM Pricebook2` returns it.
+        m.set('id', id);
         this.db.insertRow(def, id, m);
         return id;
     }
