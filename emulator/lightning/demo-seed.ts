@@ -60,7 +60,8 @@ export const DEMO_ACCOUNTS = ['Acme Outdoor Co.', 'Globex Expeditions', 'Initech
 export function demoSeedApex(): string {
     const lines: string[] = [];
     const add = (s: string) => lines.push(s);
-    add('Id pricebookId = [SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1].Id;');
+    add('List<Pricebook2> standardBooks = [SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1];');
+    add('Id pricebookId = standardBooks[0].Id;');
     add('List<Account> accounts = new List<Account>{');
     add(DEMO_ACCOUNTS.map((a) => `    new Account(Name = ${apexString(a)})`).join(',\n'));
     add('};');

@@ -4,9 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { DEMO_BUSINESS_UNIT_ID, DEMO_BUSINESS_USER_ID, DEMO_DOMAIN } from './seed.ts';
-import { DEMO_API_KEY, DEMO_API_SECRET, startSimulator } from './server.ts';
-
-export const DEFAULT_SIM_PORT = 4718;
+import { DEFAULT_SIM_PORT, DEMO_API_KEY, DEMO_API_SECRET, startSimulator } from './server.ts';
 
 async function main(): Promise<void> {
     const port = Number(process.env.TRUSTPILOT_SIM_PORT ?? DEFAULT_SIM_PORT);
@@ -38,4 +36,6 @@ Ctrl-C stops it.`);
     process.once('SIGTERM', stop);
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+    await main();
+}

@@ -32,6 +32,8 @@ export const DEMO_BGL_KEYS: BglKeys = {
     encryptionKey: 'XCxIAot+Tr6FVbU5fROwe2ckBEoFDcb6gwBT8022oVs=',
     authenticationKey: 'wNh58yFZ58H+QPomgWkgPqM3JZegQqpg39k06Q4ZvrA='
 };
+/** The simulator's port for `npm run sim` and `npm start`. */
+export const DEFAULT_SIM_PORT = 4718;
 /** Seconds a token lives, like Trustpilot's client-credentials tokens (about 100 hours). */
 export const TOKEN_TTL_SECONDS = 359_999;
 const LOG_LIMIT = 5_000;
