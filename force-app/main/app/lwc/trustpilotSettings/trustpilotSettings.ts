@@ -47,7 +47,6 @@ import DISCONNECT from '@salesforce/label/c.TP_Settings_Disconnect';
 import DISCONNECT_CONFIRM from '@salesforce/label/c.TP_Settings_Disconnect_Confirm';
 import DISCONNECTED from '@salesforce/label/c.TP_Settings_Disconnected';
 import BOTH_CREDENTIALS from '@salesforce/label/c.TP_Settings_Both_Credentials';
-import UNITS from '@salesforce/label/c.TP_Settings_Business_Units';
 import DEFAULT_UNIT from '@salesforce/label/c.TP_Settings_Default_Unit';
 import ADD_UNIT_DOMAIN from '@salesforce/label/c.TP_Settings_Add_Unit_Domain';
 import ADD_UNIT from '@salesforce/label/c.TP_Settings_Add_Unit';
@@ -171,7 +170,6 @@ export default class TrustpilotSettings extends LightningElement {
         connect: CONNECT,
         test: TEST,
         disconnect: DISCONNECT,
-        units: UNITS,
         defaultUnit: DEFAULT_UNIT,
         addUnitDomain: ADD_UNIT_DOMAIN,
         addUnit: ADD_UNIT,
