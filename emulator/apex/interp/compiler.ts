@@ -414,7 +414,11 @@ export class Compiler {
                     const saved = ip.user;
                     const rec = vals[0];
                     if (isSObject(rec)) {
-                        const get = (f: string): string => ops.stringOf(rec.get(f) ?? '');
+                        // Fields not queried on the runAs record are read from the user record by the data side.
+                        const get = (f: string): string => {
+                            const v = [...rec.populatedFields()].find(([k]) => k.toLowerCase() === f.toLowerCase())?.[1];
+                            return ops.stringOf(v ?? '');
+                        };
                         const id = rec.get('Id');
                         ip.user = {
                             ...saved,
@@ -577,6 +581,15 @@ export class Compiler {
             case 'string':
                 return (v) => (v === null || v === undefined ? null : ip.coerce(v, type));
             default:
+                // A SOQL query assigned to a single SObject (data side): QueryException unless exactly one row.
+                if (!type.args && (type.name === 'sobject' || ip.hooks.sobjects.isSObjectType(type.name))) {
+                    return (v) => {
+                        if (!(v instanceof ApexList)) return v;
+                        if (v.items.length === 0) return raise('QueryException', 'List has no rows for assignment to SObject');
+                        if (v.items.length > 1) return raise('QueryException', 'List has more than 1 row for assignment to SObject');
+                        return v.items[0];
+                    };
+                }
                 return null;
         }
     }

@@ -216,7 +216,8 @@ export class Interpreter implements ApexContext {
 
     private declare(d: A.TypeDecl, file: string, outer: ClassInfo | null): ClassInfo | EnumInfo {
         const full = outer ? `${outer.name}.${d.name.toLowerCase()}` : d.name.toLowerCase();
-        const display = outer ? `${outer.displayName}.${d.name}` : d.name;
+        // Types declared in anonymous Apex are shown by their own name.
+        const display = outer && !outer.name.startsWith('anonymous') ? `${outer.displayName}.${d.name}` : d.name;
         if (!outer && this.classes.has(full) && !(this.classes.get(full) as ClassInfo).decl && !SYSTEM_EXCEPTIONS.includes(display)) {
             // Redefinition of a synthetic name (e.g. a user class named like a platform exception) is allowed.
         }
@@ -1001,8 +1002,11 @@ export class Interpreter implements ApexContext {
         const c = new ClassInfo(name, 'AnonymousBlock', 'class', d.members, unit.file, null);
         this.classes.set(name, c);
         for (const inner of d.members.inner) c.inner.set(inner.name.toLowerCase(), this.declareInner(inner, unit.file, c));
-        this.link(c);
-        for (const i of c.inner.values()) if (i instanceof ClassInfo) this.link(i);
+        const linkTree = (k: ClassInfo): void => {
+            this.link(k);
+            for (const i of k.inner.values()) if (i instanceof ClassInfo) linkTree(i);
+        };
+        linkTree(c);
         const body: A.MethodDecl = {
             kind: 'method',
             mods: { annotations: [], keywords: new Set(['static']) },

@@ -29,6 +29,12 @@ function itemsOf(v: unknown): unknown[] {
     return raise('TypeException', 'Expected a collection');
 }
 
+/** Element identity for contains/indexOf: Strings compare case-sensitively (like Set membership). */
+function sameElement(a: unknown, b: unknown): boolean {
+    if (typeof a === 'string' && typeof b === 'string') return a === b;
+    return ops.equals(a, b);
+}
+
 function bounds(l: ApexList, i: number, inclusiveEnd = false): void {
     if (i < 0 || i > l.items.length || (!inclusiveEnd && i === l.items.length)) raise('ListException', `List index out of bounds: ${i}`);
 }
@@ -68,14 +74,14 @@ export function installCollections(r: NativeRegistry): void {
             },
             clone: (_c, self) => new ApexList(L(self).elemType, [...L(self).items]),
             deepclone: (ctx, self, args) => new ApexList(L(self).elemType, L(self).items.map((x) => (isSObject(x) ? x.cloneRecord(args[0] === true, true) : x))),
-            contains: (_c, self, [v]) => L(self).items.some((x) => ops.equals(x, v)),
+            contains: (_c, self, [v]) => L(self).items.some((x) => sameElement(x, v)),
             equals: (_c, self, [o]) => ops.equals(self, o),
             get: (_c, self, [i]) => {
                 bounds(L(self), int(i));
                 return L(self).items[int(i)];
             },
             hashcode: (_c, self) => hashCodeOf(self),
-            indexof: (_c, self, [v]) => L(self).items.findIndex((x) => ops.equals(x, v)),
+            indexof: (_c, self, [v]) => L(self).items.findIndex((x) => sameElement(x, v)),
             isempty: (_c, self) => L(self).items.length === 0,
             iterator: (ctx, self) => ctx.newInstance('$ListIterator', [self]),
             remove: (_c, self, [i]) => {

@@ -219,7 +219,7 @@ export function installSystem(r: NativeRegistry): void {
         methods: {
             getname: (_ctx, self) => typeToString((self as TypeToken).type),
             tostring: (_ctx, self) => typeToString((self as TypeToken).type),
-            newinstance: (ctx, self) => ctx.newInstance(typeToString((self as TypeToken).type), []),
+            newinstance: (ctx, self) => ip(ctx).compiler.instantiate((self as TypeToken).type, [], ctx.pos()),
             isassignablefrom: (ctx, self, [other]) => {
                 const a = (self as TypeToken).type;
                 const b = (other as TypeToken).type;

@@ -190,6 +190,8 @@ export function stringOf(v: unknown): string {
             break;
     }
     if (v instanceof ApexObject) return protocol.toString(v);
+    // "Using an implicit string conversion with a Date value results in the date with the timestamp appended."
+    if (v instanceof ApexDate) return `${v.toString()} 00:00:00`;
     if (v instanceof ApexList) return `(${v.items.map(stringOf).join(', ')})`;
     if (v instanceof ApexSet) return `{${[...v.map.values()].map(stringOf).join(', ')}}`;
     if (v instanceof ApexMap) {
@@ -378,8 +380,19 @@ export function compare(a: unknown, b: unknown, op: string): boolean {
                 return a >= b;
         }
     }
-    // Documented: a comparison with null is false.
-    if (a === null || a === undefined || b === null || b === undefined) return false;
+    // Documented: comparisons with a null number/date are false; "A non-null String or ID value is always
+    // greater than a null value."
+    const an = a === null || a === undefined;
+    const bn = b === null || b === undefined;
+    if (an || bn) {
+        const isText = (x: unknown): boolean => typeof x === 'string' || x instanceof ApexId;
+        if (an && bn) return false;
+        if ((an && isText(b)) || (bn && isText(a))) {
+            const c = an ? -1 : 1;
+            return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+        }
+        return false;
+    }
     const c = order(a, b);
     switch (op) {
         case '<':
