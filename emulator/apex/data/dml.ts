@@ -180,30 +180,12 @@ export class DmlEngine {
     /** MIXED_DML_OPERATION (Apex Developer Guide, "sObjects That Can't Be Used Together in DML Operations"). */
     private checkMixed(def: ObjectDef, op: DmlOp, records: SObjectRecord[]): RecordError | null {
         const m = this.env.mixed;
-        let setup = def.setup;
-        // "You can insert a user in a transaction with other sObjects ... if UserRoleId for the user is null."
-        if (
-            def.name === 'User' &&
-            op === 'insert' &&
-            records.every((r) => !r.has('UserRoleId') || r.get('UserRoleId') === null)
-        )
-            setup = false;
-        if (
-            def.name === 'User' &&
-            op === 'update' &&
-            records.every(
-                (r) =>
-                    ![
-                        'userroleid',
-                        'isactive',
-                        'profileid',
-                        'username',
-                        'isportalenabled',
-                        'forecastenabled'
-                    ].some((f) => r.has(f))
-            )
-        )
-            setup = false;
+        const setup = def.setup;
+        // "You can insert a user in a transaction with other sObjects ... if UserRoleId for the user is null";
+        // updates are allowed unless they change UserRoleId, IsActive, ProfileId, Username, IsPortalEnabled or
+        // ForecastEnabled. Such User DML is compatible with both kinds and recorded as neither.
+        if (def.name === 'User' && op === 'insert' && records.every((r) => !r.has('UserRoleId') || r.get('UserRoleId') === null)) return null;
+        if (def.name === 'User' && op === 'update' && records.every((r) => !['userroleid', 'isactive', 'profileid', 'username', 'isportalenabled', 'forecastenabled'].some((f) => r.has(f)))) return null;
         if (def.kind === 'customSetting') return null;
         const original = setup ? m.nonSetup : m.setup;
         if (original) {

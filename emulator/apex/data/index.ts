@@ -47,6 +47,12 @@ export class DataSide {
     readonly queue: AsyncJob[] = [];
     /** The freshly seeded org, restored before a test class without @TestSetup. */
     pristine: unknown = undefined;
+    /** The Queueable being executed (System.attachFinalizer attaches to it). */
+    currentJob: { jobId: ApexId | null; finalizer: unknown } | null = null;
+    /** Scheduled jobs by CronTrigger id (15 characters). */
+    readonly scheduled = new Map<string, { fire: () => void; next: () => number | null }>();
+    /** Why callouts are refused in the running job (e.g. a Queueable without Database.AllowsCallouts), or null. */
+    calloutsForbidden: string | null = null;
     /** Set when DML has run since the last commit point (callouts then fail). */
     uncommitted: { started: boolean } | null = null;
     /** Queueable chaining depth of the job being executed (-1 outside jobs). */
@@ -74,6 +80,25 @@ export class DataSide {
             ctx.user = { ...ctx.user, id: o.adminUserId };
         }
         o.userId = ctx.user.id;
+        const u = ctx.user;
+        if (u.extra.$syncedFor !== u.id.v) {
+            const row = o.db.find(u.id);
+            if (row) {
+                const profile = o.db.find(row.values.get('profileid') as ApexId | null);
+                const text = (f: string): string | null => (row.values.get(f) as string | null | undefined) ?? null;
+                u.userName = text('username') ?? u.userName;
+                u.firstName = text('firstname') ?? '';
+                u.lastName = text('lastname') ?? u.lastName;
+                u.email = text('email') ?? u.email;
+                u.timeZone = text('timezonesidkey') ?? u.timeZone;
+                u.locale = text('localesidkey') ?? u.locale;
+                u.language = text('languagelocalekey') ?? u.language;
+                u.extra.profileId = profile?.id ?? null;
+                if (profile) u.profileName = String(profile.values.get('name'));
+                u.extra.$syncedFor = u.id.v;
+            }
+            u.extra.organizationId = o.orgId;
+        }
         o.limits = ctx.limits;
         o.isTest = ctx.test.running;
         let m = this.mixedByUser.get(ctx.user);
@@ -271,6 +296,7 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
     h.transaction = {
         begin(ctx) {
             side.queue.length = 0;
+            side.scheduled.clear();
             side.uncommitted = null;
             side.currentDepth = -1;
             side.org.beginTransaction(false);

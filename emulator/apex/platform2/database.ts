@@ -27,7 +27,7 @@ import { SObjectFieldToken } from './schema.js';
 
 // ------------------------------------------------------------------------------------------ values
 
-export class AccessLevelValue extends NativeObject<{ mode: 'USER_MODE' | 'SYSTEM_MODE' }> {
+export class AccessLevelValue extends NativeObject<{ mode: 'USER_MODE' | 'SYSTEM_MODE'; toString(): string }> {
     constructor(mode: 'USER_MODE' | 'SYSTEM_MODE') {
         super('accesslevel', { mode, toString: () => mode });
     }

@@ -3,10 +3,16 @@
  * Crypto, EncodingUtil, Pattern...). Registered with the core's native registry through addLibrary.
  */
 import { addLibrary } from '../runtime/natives.js';
+import { installAsync } from './async.js';
+import { installCrypto } from './crypto.js';
 import { installDatabase } from './database.js';
+import { installHttp } from './http.js';
 import { installSchema } from './schema.js';
 
 addLibrary((r) => {
     installSchema(r);
     installDatabase(r);
+    installCrypto(r);
+    installHttp(r);
+    installAsync(r);
 });

@@ -15,7 +15,7 @@ import type { FieldDef, ObjectDef } from '../data/schema.js';
 
 // ------------------------------------------------------------------------------------------ tokens
 
-export class SObjectTypeToken extends NativeObject<{ def: ObjectDef }> {
+export class SObjectTypeToken extends NativeObject<{ def: ObjectDef; toString(): string }> {
     constructor(def: ObjectDef) {
         super('schema.sobjecttype', { def, toString: () => def.name });
     }
@@ -24,7 +24,7 @@ export class SObjectTypeToken extends NativeObject<{ def: ObjectDef }> {
     }
 }
 
-export class SObjectFieldToken extends NativeObject<{ def: ObjectDef; field: FieldDef }> {
+export class SObjectFieldToken extends NativeObject<{ def: ObjectDef; field: FieldDef; toString(): string }> {
     constructor(def: ObjectDef, field: FieldDef) {
         super('schema.sobjectfield', { def, field, toString: () => field.name });
     }
