@@ -9,14 +9,16 @@ export function resetDom(): void {
     }
 }
 
-/** Lets pending promises (Apex calls, re-renders) settle. */
-export async function flushPromises(): Promise<void> {
-    for (let i = 0; i < 5; i++) {
-        await Promise.resolve();
+/**
+ * Lets pending promises (Apex calls, re-renders) settle: waits `turns` microtask turns. Works with
+ * jest's fake timers too, as it schedules no timer.
+ */
+export async function flushPromises(turns = 25): Promise<void> {
+    let chain = Promise.resolve();
+    for (let i = 0; i < turns; i++) {
+        chain = chain.then(() => undefined);
     }
-    await new Promise<void>((resolve) => {
-        setTimeout(resolve, 0);
-    });
+    await chain;
 }
 
 /** The element's shadow root (jest runs LWC with a shadow root on every component). */

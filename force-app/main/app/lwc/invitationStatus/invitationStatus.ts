@@ -251,17 +251,17 @@ export default class InvitationStatus extends LightningElement {
     }
 
     connectedCallback(): void {
-        void this.reload();
+        this.reload();
     }
 
     handleStatusChange(event: CustomEvent<{ value: string }>): void {
         this.status = event.detail.value;
-        void this.reload();
+        this.reload();
     }
 
     handleObjectChange(event: CustomEvent<{ value: string }>): void {
         this.sourceObject = event.detail.value;
-        void this.reload();
+        this.reload();
     }
 
     handleDateChange(event: CustomEvent<{ value: string | null }>): void {
@@ -280,22 +280,22 @@ export default class InvitationStatus extends LightningElement {
         target.setCustomValidity(invalid ? DATE_ORDER : '');
         target.reportValidity();
         if (!invalid) {
-            void this.reload();
+            this.reload();
         }
     }
 
     handleSort(event: CustomEvent<{ fieldName: string; sortDirection: 'asc' | 'desc' }>): void {
         this.sortedBy = event.detail.fieldName;
         this.sortedDirection = event.detail.sortDirection;
-        void this.reload();
+        this.reload();
     }
 
     handleRefresh(): void {
-        void this.reload();
+        this.reload();
     }
 
     handleLoadMore(): void {
-        void this.load(false);
+        this.load(false);
     }
 
     async handleRowAction(

@@ -65,7 +65,7 @@ export default class TpManageKeysModal extends LightningModal {
 
     handleCancel(): void {
         this.clear();
-        void this.close('cancel');
+        this.close('cancel');
     }
 
     async handleSave(): Promise<void> {
@@ -82,7 +82,7 @@ export default class TpManageKeysModal extends LightningModal {
             });
             this.clear();
             this.disableClose = false;
-            void this.close('saved');
+            this.close('saved');
         } catch (error) {
             this.errorMessage = errorText(error, SAVE_FAILED);
         } finally {

@@ -546,7 +546,7 @@ export default class TrustpilotSettings extends LightningElement {
         // seconds until every job finished. Cleared in disconnectedCallback.
         // eslint-disable-next-line @lwc/lwc/no-async-operation
         this.pollTimer = setTimeout(() => {
-            void this.poll();
+            this.poll();
         }, IMPORT_POLL_MS);
     }
 

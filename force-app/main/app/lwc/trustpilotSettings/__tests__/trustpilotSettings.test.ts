@@ -363,25 +363,19 @@ describe('c-trustpilot-settings', () => {
         mocks.startImport.mockResolvedValue(IMPORT_STARTED);
         mocks.getImportStatus.mockResolvedValueOnce(IMPORT_RUNNING).mockResolvedValueOnce(IMPORT_FINISHED);
         find(element, '.import-button').click();
-        for (let i = 0; i < 10; i++) {
-            await Promise.resolve();
-        }
+        await flushPromises();
         expect(text(element, '.import-running')).toBe('c.TP_Import_Running');
         expect((find(element, '.import-button') as unknown as { disabled: boolean }).disabled).toBe(true);
 
         jest.advanceTimersByTime(IMPORT_POLL_MS);
-        for (let i = 0; i < 10; i++) {
-            await Promise.resolve();
-        }
+        await flushPromises();
         expect(mocks.getImportStatus).toHaveBeenCalledWith({
             jobIds: ['a0F000000000003AAA', 'a0F000000000004AAA']
         });
         expect(findAll(element, '.import-job')[0].textContent).toContain('180');
 
         jest.advanceTimersByTime(IMPORT_POLL_MS);
-        for (let i = 0; i < 10; i++) {
-            await Promise.resolve();
-        }
+        await flushPromises();
         expect(mocks.getImportStatus).toHaveBeenCalledTimes(2);
         // A failed stream is reported with its error.
         expect(text(element, '.import-summary')).toBe('c.TP_Import_Failed');
@@ -394,9 +388,7 @@ describe('c-trustpilot-settings', () => {
         const element = createElement('c-trustpilot-settings', { is: TrustpilotSettings });
         document.body.appendChild(element);
         settingsWire.emit({ ...SETTINGS, importJobs: IMPORT_RUNNING });
-        for (let i = 0; i < 10; i++) {
-            await Promise.resolve();
-        }
+        await flushPromises();
         expect(text(element, '.import-running')).toBe('c.TP_Import_Running');
         document.body.removeChild(element);
         jest.advanceTimersByTime(IMPORT_POLL_MS * 2);
@@ -414,13 +406,9 @@ describe('c-trustpilot-settings', () => {
         mocks.startImport.mockResolvedValueOnce(IMPORT_STARTED);
         mocks.getImportStatus.mockRejectedValueOnce(new Error('Network error'));
         find(element, '.import-button').click();
-        for (let i = 0; i < 10; i++) {
-            await Promise.resolve();
-        }
+        await flushPromises();
         jest.advanceTimersByTime(IMPORT_POLL_MS);
-        for (let i = 0; i < 10; i++) {
-            await Promise.resolve();
-        }
+        await flushPromises();
         expect(text(element, '.import-error')).toBe('Network error');
     });
 
