@@ -8,9 +8,16 @@ import lwcConfig from '@salesforce/eslint-config-lwc';
 import jestPlugin from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
-const LWC_TS = ['force-app/**/lwc/**/*.ts'];
-const LWC_TESTS = ['force-app/**/lwc/**/__tests__/**/*.{ts,js}', 'force-app/tests/jest-mocks/**/*.{ts,js}'];
-const NODE_TS = ['scripts/**/*.ts', 'emulator/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts'];
+// The known-bad lint sample (samples/bad/lint, linted only by the gate proofs with --no-ignore)
+// mirrors the repository layout, so each pattern also applies below it.
+const both = (patterns) => patterns.flatMap((p) => [p, `samples/bad/lint/${p}`]);
+const LWC_TS = both(['force-app/**/lwc/**/*.ts']);
+const LWC_TESTS = both([
+    'force-app/**/lwc/**/__tests__/**/*.{ts,js}',
+    'force-app/tests/jest-mocks/**/*.{ts,js}'
+]);
+const JEST_MOCKS = both(['force-app/tests/jest-mocks/**/*.{ts,js}']);
+const NODE_TS = both(['scripts/**/*.ts', 'emulator/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts']);
 
 const scope = (configs, files) => configs.map((config) => ({ ...config, files }));
 
@@ -30,12 +37,27 @@ export default [
             '!force-app/**/lwc/**/__tests__/**/*.js'
         ]
     },
-    ...scope(lwcConfig.configs.recommendedTs, [...LWC_TS, 'force-app/tests/jest-mocks/**/*.{ts,js}']),
+    ...scope(lwcConfig.configs.recommendedTs, [...LWC_TS, ...JEST_MOCKS]),
     {
-        files: [...LWC_TS, 'force-app/tests/jest-mocks/**/*.{ts,js}'],
+        files: [...LWC_TS, ...JEST_MOCKS],
+        // typescript-eslint's parser instead of the config's Babel one: Babel's scope analysis reads
+        // interface members (`name: string`) as uses of globals, so no-restricted-globals,
+        // no-use-before-define and no-unused-vars report type-only code.
+        languageOptions: {
+            parser: tseslint.parser,
+            parserOptions: { ecmaVersion: 'latest', sourceType: 'module' }
+        },
+        plugins: { '@typescript-eslint': tseslint.plugin },
         rules: {
             // TypeScript (tsc, strict) resolves identifiers; ESLint cannot see ambient or type-only names.
-            'no-undef': 'off'
+            'no-undef': 'off',
+            // The core rule reads parameter names of function types as unused variables.
+            'no-unused-vars': 'off',
+            '@typescript-eslint/no-unused-vars': [
+                'error',
+                { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+            ],
+            '@typescript-eslint/no-explicit-any': 'error'
         }
     },
     {
@@ -45,9 +67,13 @@ export default [
             ...jestPlugin.configs['flat/recommended'].rules,
             'jest/no-disabled-tests': 'error',
             'jest/no-focused-tests': 'error',
-            'jest/expect-expect': 'error'
+            'jest/expect-expect': 'error',
+            // Tests drive wire adapters through their jest mocks (adapter.emit(...)), as lwc-recipes does.
+            '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off'
         }
     },
+    // LWC modules of the local Lightning preview (emulator/lightning) are plain-JS LWCs.
+    ...scope(lwcConfig.configs.recommended, ['emulator/lightning/**/modules/**/*.js']),
     ...scope([js.configs.recommended, ...tseslint.configs.recommended], NODE_TS),
     {
         files: NODE_TS,

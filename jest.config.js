@@ -1,6 +1,7 @@
 // LWC unit tests (npm run gate:jest): sfdx-lwc-jest's preset, TypeScript sources, sa11y checks and a
 // 90 % line-coverage floor over the TypeScript of every LWC bundle.
 import { jestConfig } from '@salesforce/sfdx-lwc-jest/config.js';
+import { fileURLToPath } from 'node:url';
 
 /** @type {import('@jest/types').Config.InitialOptions} */
 export default {
@@ -10,7 +11,10 @@ export default {
         '^lightning/modal$': '<rootDir>/force-app/tests/jest-mocks/lightning/modal',
         '^lightning/logger$': '<rootDir>/force-app/tests/jest-mocks/lightning/logger'
     },
-    setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/scripts/jest/setup-sa11y.cjs'],
+    setupFilesAfterEnv: [
+        ...(jestConfig.setupFilesAfterEnv ?? []),
+        fileURLToPath(new URL('./scripts/jest/setup-sa11y.cjs', import.meta.url))
+    ],
     testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.{ts,js}'],
     testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/samples/'],
     modulePathIgnorePatterns: ['<rootDir>/samples/', '<rootDir>/emulator/', '<rootDir>/.preview/'],
