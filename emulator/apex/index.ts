@@ -150,6 +150,16 @@ export class ApexRuntime {
 
     /** Runs anonymous Apex in a new transaction. */
     runAnonymous(source: string, file = 'anonymous.apex'): AnonymousResult {
+        return this.runPrepared(this.prepareAnonymous(source, file));
+    }
+
+    /** Parses, binds and compiles anonymous Apex without running it (see runPrepared). */
+    prepareAnonymous(source: string, file = 'anonymous.apex'): () => void {
+        return this.interp.prepareAnonymous(lowerAnonymous(file, source));
+    }
+
+    /** Runs prepared anonymous Apex in a new transaction, collecting its debug lines. */
+    runPrepared(run: () => void): AnonymousResult {
         const debug: string[] = [];
         const ip = this.interp;
         const saved = ip.debugSink;
@@ -159,7 +169,7 @@ export class ApexRuntime {
         };
         try {
             this.beginTransaction(false);
-            ip.runAnonymousUnit(lowerAnonymous(file, source));
+            run();
             return { ok: true, debug };
         } catch (e) {
             const ex = ip.toApexException(e);

@@ -78,6 +78,9 @@ type Ref = { k: 'val'; ev: Ev } | { k: 'type'; r: Resolved } | { k: 'ns'; parts:
 interface CallSite {
     c: unknown;
     m: MethodInfo | null;
+    /** Native call cache: runtime type key -> function. */
+    tn?: string;
+    f?: (ctx: Interpreter, self: unknown, args: unknown[]) => unknown;
 }
 
 const NO_ARGS: unknown[] = [];
@@ -94,6 +97,8 @@ export class Compiler {
     }
 
     compileMethod(m: MethodInfo): void {
+        m.where = m.cls.isException && !m.cls.decl ? '' : `Class.${m.cls.displayName}.${m.name}`;
+        m.paramConv = m.params.map((p) => this.coercer(p));
         const d = m.decl;
         if (!d || !d.body) {
             m.body = () => raise('TypeException', `Abstract method ${m.cls.displayName}.${m.name} called`);
@@ -800,21 +805,46 @@ export class Compiler {
             case '||':
                 return (fr) => ops.truth(a(fr)) || ops.truth(b(fr));
             case '==':
-                return (fr) => ops.equals(a(fr), b(fr));
+                return (fr) => {
+                    const x = a(fr);
+                    const y = b(fr);
+                    return typeof x === 'number' && typeof y === 'number' ? x === y : ops.equals(x, y);
+                };
             case '!=':
             case '<>':
-                return (fr) => !ops.equals(a(fr), b(fr));
+                return (fr) => {
+                    const x = a(fr);
+                    const y = b(fr);
+                    return typeof x === 'number' && typeof y === 'number' ? x !== y : !ops.equals(x, y);
+                };
             case '===':
                 return (fr) => ops.exactEquals(a(fr), b(fr));
             case '!==':
                 return (fr) => !ops.exactEquals(a(fr), b(fr));
             case '<':
+                return (fr) => {
+                    const x = a(fr);
+                    const y = b(fr);
+                    return typeof x === 'number' && typeof y === 'number' ? x < y : ops.compare(x, y, '<');
+                };
             case '<=':
+                return (fr) => {
+                    const x = a(fr);
+                    const y = b(fr);
+                    return typeof x === 'number' && typeof y === 'number' ? x <= y : ops.compare(x, y, '<=');
+                };
             case '>':
-            case '>=': {
-                const op = e.op;
-                return (fr) => ops.compare(a(fr), b(fr), op);
-            }
+                return (fr) => {
+                    const x = a(fr);
+                    const y = b(fr);
+                    return typeof x === 'number' && typeof y === 'number' ? x > y : ops.compare(x, y, '>');
+                };
+            case '>=':
+                return (fr) => {
+                    const x = a(fr);
+                    const y = b(fr);
+                    return typeof x === 'number' && typeof y === 'number' ? x >= y : ops.compare(x, y, '>=');
+                };
             case '&':
             case '|':
             case '^':
@@ -1157,7 +1187,8 @@ export class Compiler {
                 const h = acc.prep(fr);
                 const x = v(fr);
                 acc.set(fr, h, x);
-                return acc.get(fr, h);
+                // The value of an assignment expression is the assigned value.
+                return x;
             };
         }
         const op = e.op.slice(0, -1);
@@ -1178,7 +1209,7 @@ export class Compiler {
             const old = acc.get(fr, h);
             const nv = combine(old, v(fr));
             acc.set(fr, h, nv);
-            return acc.get(fr, h);
+            return nv;
         };
     }
 
@@ -1422,6 +1453,15 @@ export class Compiler {
                     return ip.invoke(m, recv, a);
                 }
             }
+            // Natives: cache the function per receiver type at this call site.
+            const tn = recv instanceof NativeObject ? recv.type : runtimeTypeName(recv);
+            if (site.tn === tn && site.f) return site.f(ip, recv, a);
+            const f = recv instanceof ApexObject ? undefined : this.nativeMethod(recv, lname, a.length);
+            if (f) {
+                site.tn = tn;
+                site.f = f;
+                return f(ip, recv, a);
+            }
             return this.callOn(recv, lname, a, null, { file, line }, e.name);
         };
     }
@@ -1504,6 +1544,14 @@ export class Compiler {
         if (v instanceof EnumValue) return ip.natives.get('enum');
         if (v instanceof ApexObject) return ip.natives.get(v.cls.isException ? 'exception' : 'object');
         return ip.natives.get(runtimeTypeName(v));
+    }
+
+    /** The native implementation of `recv.lname(...)` with `arity` arguments, if any (SObjects excluded: per-type natives may differ). */
+    private nativeMethod(recv: unknown, lname: string, arity: number): ((ctx: Interpreter, self: unknown, args: unknown[]) => unknown) | undefined {
+        if (isSObject(recv)) return undefined;
+        const nt = this.nativeTypeOf(recv);
+        const f = nt ? findNative(nt.methods, lname, arity) : undefined;
+        return f as ((ctx: Interpreter, self: unknown, args: unknown[]) => unknown) | undefined;
     }
 
     /** Dynamic method call on any receiver (natives and user objects). */

@@ -743,10 +743,13 @@ export class Interpreter implements ApexContext {
     /** Calls a user method with already-evaluated arguments. */
     invoke(m: MethodInfo, self: ApexObject | null, args: unknown[]): unknown {
         if (m.body === null) this.compiler.compileMethod(m);
-        const fr = new Frame(m, self, this.cur, m.nLocals, m.cls === this.exceptionBase ? '' : `Class.${m.cls.displayName}.${m.name}`, m.cls.file);
+        const fr = new Frame(m, self, this.cur, m.nLocals, m.where, m.cls.file);
         const l = fr.l;
-        const params = m.params;
-        for (let i = 0; i < args.length; i++) l[i] = this.coerce(args[i], params[i]);
+        const conv = m.paramConv!;
+        for (let i = 0; i < args.length; i++) {
+            const c = conv[i];
+            l[i] = c === null ? args[i] : c(args[i]);
+        }
         if (++this.depth > 1000) {
             this.depth--;
             throw new ApexError('LimitException', 'Maximum stack depth reached: 1001');
@@ -995,6 +998,11 @@ export class Interpreter implements ApexContext {
 
     /** Runs anonymous Apex (statements plus any members declared in it). */
     runAnonymousUnit(unit: A.CompilationUnit): void {
+        this.prepareAnonymous(unit)();
+    }
+
+    /** Binds and compiles anonymous Apex once; the returned function runs it (in the current transaction). */
+    prepareAnonymous(unit: A.CompilationUnit): () => void {
         const d = unit.decl;
         if (d.kind !== 'anonymous') throw new Error('not anonymous Apex');
         this.registerLines(unit.file, d);
@@ -1019,13 +1027,15 @@ export class Interpreter implements ApexContext {
         };
         const m = new MethodInfo('execute', c, body, true, [], [], T.void, 1, new Set(), new Set(['static']));
         this.compiler.compileMethod(m);
-        const fr = new Frame(m, null, null, m.nLocals, 'AnonymousBlock', unit.file);
-        this.push(fr);
-        try {
-            m.body!(fr);
-        } finally {
-            this.pop(fr);
-        }
+        return () => {
+            const fr = new Frame(m, null, null, m.nLocals, 'AnonymousBlock', unit.file);
+            this.push(fr);
+            try {
+                m.body!(fr);
+            } finally {
+                this.pop(fr);
+            }
+        };
     }
 
     private declareInner(d: A.TypeDecl, file: string, outer: ClassInfo): ClassInfo | EnumInfo {

@@ -71,6 +71,10 @@ export class MethodInfo {
     prologue: ((fr: Frame) => void) | null = null;
     /** Lower-case property name when this is a property accessor. */
     accessorOf: string | null = null;
+    /** Stack-trace label ('Class.Outer.method'), computed once. */
+    where = '';
+    /** Per-parameter assignment conversions (null entries: no conversion needed). */
+    paramConv: (((v: unknown) => unknown) | null)[] | null = null;
     constructor(
         readonly name: string,
         readonly cls: ClassInfo,

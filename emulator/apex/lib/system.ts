@@ -113,7 +113,7 @@ export function installSystem(r: NativeRegistry): void {
             getlocale: (ctx) => ctx.user.locale,
             getlanguage: (ctx) => ctx.user.language,
             gettimezone: (ctx) => ctx.newInstance('TimeZone', [ctx.user.timeZone]),
-            getorganizationid: () => ctxOrgId(),
+            getorganizationid: (ctx) => (ctx.user.extra.organizationId as unknown) ?? ctxOrgId(),
             getorganizationname: () => 'Local Org',
             getuserType: () => 'Standard',
             getdefaultcurrency: () => 'USD',
