@@ -608,32 +608,18 @@ export class DmlEngine {
 
     // ------------------------------------------------------------------------------- validation
 
-    private writableErrors(
-        def: ObjectDef,
-        r: SObjectRecord,
-        creating: boolean,
-        access: WriteAccess | null
-    ): RecordError | null {
-        for (const [fd, v] of r.fieldEntries()) {
-            if (fd.name === 'Id') continue;
-            const writable = creating ? fd.createable : fd.updateable;
-            if (!writable && v !== null) {
-                // Read-only fields set on a record are rejected (Object Reference: fields without "Create"/"Update").
-                const old = creating ? null : this.env.db.find(r.id)?.values.get(fd.name.toLowerCase());
-                if (creating || !soqlEquals(old ?? null, v)) {
-                    return err(
-                        'INVALID_FIELD_FOR_INSERT_UPDATE',
-                        `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-                        [fd.name]
-                    );
-                }
-            }
-            if (access && !access.canEditField(def, fd, creating) && fd.name !== 'Id') {
-                return err(
-                    'INVALID_FIELD_FOR_INSERT_UPDATE',
-                    `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-                    [fd.name]
-                );
+    /**
+     * Fields DML cannot write (formula, auto number, audit fields) are ignored, as Apex does for a queried
+     * record saved back. In user mode, every other field present on the record must be editable by the
+     * running user ("In user mode, the current user's object permissions, field-level security ... are
+     * enforced": Apex Reference, AccessLevel Class).
+     */
+    private writableErrors(def: ObjectDef, r: SObjectRecord, creating: boolean, access: WriteAccess | null): RecordError | null {
+        if (!access) return null;
+        for (const [fd] of r.fieldEntries()) {
+            if (fd.name === 'Id' || !(creating ? fd.createable : fd.updateable)) continue;
+            if (!access.canEditField(def, fd, creating)) {
+                return err('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [fd.name]);
             }
         }
         return null;

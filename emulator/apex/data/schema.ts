@@ -64,6 +64,8 @@ export interface FieldDef {
     referenceTo?: string[];
     /** Parent relationship name for lookups (`Account` for AccountId, `Business_Unit__r` for Business_Unit__c). */
     relationshipName?: string;
+    /** Custom lookups: the child relationship name on the parent (`Reviews__r`). */
+    childRelationshipName?: string;
     /** Auto Number display format such as `INV-{000000}`. */
     autoNumberFormat?: string;
     /** Formula / roll-up / system fields that DML cannot write. */
@@ -261,7 +263,10 @@ export function parseCustomField(doc: Record<string, unknown>, objectName: strin
         unique: bool(f.unique),
         caseSensitive: bool(f.caseSensitive),
         referenceTo: referenceTo?.map(String),
-        relationshipName: relName ? relName + '__r' : undefined,
+        // The parent relationship of a custom lookup is the field name with __r; <relationshipName> names the
+        // child relationship on the parent (Object Reference, "Relationships Among Objects").
+        relationshipName: type === 'reference' ? name.replace(/__c$/i, '__r') : undefined,
+        childRelationshipName: relName ? relName + '__r' : undefined,
         autoNumberFormat: autoNumber ? str(f.displayFormat) : undefined,
         createable: !calculated && !autoNumber,
         updateable:
@@ -510,11 +515,11 @@ export class Schema {
 
     private linkRelationships(def: ObjectDef): void {
         for (const f of def.fields.values()) {
-            if (f.type !== 'reference' || !f.custom || !f.referenceTo || !f.relationshipName) continue;
+            if (f.type !== 'reference' || !f.custom || !f.referenceTo || !f.childRelationshipName) continue;
             for (const parentName of f.referenceTo) {
                 const parent = this.get(parentName);
                 if (!parent) continue;
-                const rel = f.relationshipName;
+                const rel = f.childRelationshipName;
                 parent.childRelationships.set(rel.toLowerCase(), {
                     name: rel,
                     childObject: def.name,
@@ -645,7 +650,8 @@ export class Schema {
                 const rel = relName ? byName.get(relName.toLowerCase()) : undefined;
                 if (rel) {
                     relationshipName = rel.name;
-                    referenceTo = rel.type === 'Name' ? ['User', 'Group'] : [rel.type];
+                    // Polymorphic relationships (type Name: Owner, What, Who) accept several objects: no type check.
+                    referenceTo = rel.type === 'Name' ? [] : [rel.type];
                 } else {
                     referenceTo = [];
                 }

@@ -373,10 +373,15 @@ export function installSchema(r: NativeRegistry): void {
         name: 'Schema.SObjectType',
         methods: {
             getdescribe: (_ctx, self) => new DescribeSObject((self as SObjectTypeToken).state.def),
-            'newsobject/0': (_ctx, self) => new SObjectRecord((self as SObjectTypeToken).state.def),
-            'newsobject/1': (_ctx, self, [id]) => {
-                const r = new SObjectRecord((self as SObjectTypeToken).state.def);
-                if (id !== null) r.put('Id', id);
+            // newSObject([recordTypeId[, loadDefaults]]): "loadDefaults ... populates custom fields with their
+            // predefined default values" (Apex Reference, SObjectType.newSObject).
+            newsobject: (_ctx, self, args) => {
+                const def = (self as SObjectTypeToken).state.def;
+                const r = new SObjectRecord(def);
+                if (args[0] !== null && args[0] !== undefined) throw new ApexError('UnexpectedException', 'not supported locally: record types');
+                if (args[1] === true) {
+                    for (const fd of def.fields.values()) if (fd.custom && fd.defaultValue !== undefined) r.put(fd.name, fd.defaultValue);
+                }
                 return r;
             },
             tostring: (_ctx, self) => (self as SObjectTypeToken).state.def.name,
@@ -392,6 +397,33 @@ export function installSchema(r: NativeRegistry): void {
                     `not supported locally: Schema.SObjectType.${name}`
                 );
             return new DescribeSObject(def);
+        }
+    });
+
+    const options = platformEnum('schema.sobjectdescribeoptions', 'Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL']);
+    for (const name of ['Schema.SObjectDescribeOptions', 'SObjectDescribeOptions']) {
+        r.register({ name, staticFieldFallback: (_c, n) => options.byName.get(n.toLowerCase()) ?? null });
+    }
+    // Id.getSObjectType() (Apex Reference, "Id Class").
+    r.register({
+        name: 'Id',
+        methods: {
+            getsobjecttype: (ctx, self) => {
+                const def = sideOf(ctx).schema.objectForPrefix((self as ApexId).prefix);
+                if (!def) throw new ApexError('SObjectException', `Invalid id: ${(self as ApexId).v}`);
+                return typeToken(def);
+            }
+        }
+    });
+    // `[SELECT ...].Field`: a query used as a single record (Apex Developer Guide, "SOQL Statements").
+    r.register({
+        name: 'List',
+        getterFallback: (_c, self, name) => {
+            const l = self as ApexList;
+            if (!(l.items[0] instanceof SObjectRecord) && l.items.length > 0) throw new ApexError('UnexpectedException', `not supported locally: field ${name} of a List`);
+            if (l.items.length === 0) throw new ApexError('QueryException', 'List has no rows for assignment to SObject');
+            if (l.items.length > 1) throw new ApexError('QueryException', 'List has more than 1 row for assignment to SObject');
+            return (l.items[0] as SObjectRecord).get(name);
         }
     });
 
