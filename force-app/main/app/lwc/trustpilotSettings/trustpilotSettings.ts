@@ -3,7 +3,8 @@ import { refreshApex } from '@salesforce/apex';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import LightningConfirm from 'lightning/confirm';
 import getSettings from '@salesforce/apex/SettingsController.getSettings';
-import saveConnection from '@salesforce/apex/SettingsController.saveConnection';
+import saveCredentials from '@salesforce/apex/SettingsController.saveCredentials';
+import connect from '@salesforce/apex/SettingsController.connect';
 import testConnection from '@salesforce/apex/SettingsController.testConnection';
 import disconnect from '@salesforce/apex/SettingsController.disconnect';
 import addBusinessUnit from '@salesforce/apex/SettingsController.addBusinessUnit';
@@ -439,9 +440,12 @@ export default class TrustpilotSettings extends LightningElement {
         }
         await this.run(
             async () => {
-                const result = await saveConnection<ConnectionInfo>({
-                    apiKey: this.apiKey.trim() || null,
-                    apiSecret: this.apiSecret.trim() || null,
+                // Two calls on purpose: the credentials are stored first (ConnectApi), and the connection's
+                // callout then runs in its own transaction with them.
+                if (this.apiKey.trim().length > 0) {
+                    await saveCredentials({ apiKey: this.apiKey.trim(), apiSecret: this.apiSecret.trim() });
+                }
+                const result = await connect<ConnectionInfo>({
                     domain: this.domain.trim(),
                     businessUserId: this.businessUserId.trim()
                 });

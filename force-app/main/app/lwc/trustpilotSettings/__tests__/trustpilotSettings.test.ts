@@ -2,7 +2,8 @@ import { createElement } from 'lwc';
 import TrustpilotSettings, { IMPORT_POLL_MS } from 'c/trustpilotSettings';
 import TpManageKeysModal from 'c/tpManageKeysModal';
 import getSettings from '@salesforce/apex/SettingsController.getSettings';
-import saveConnection from '@salesforce/apex/SettingsController.saveConnection';
+import saveCredentials from '@salesforce/apex/SettingsController.saveCredentials';
+import connect from '@salesforce/apex/SettingsController.connect';
 import testConnection from '@salesforce/apex/SettingsController.testConnection';
 import disconnect from '@salesforce/apex/SettingsController.disconnect';
 import addBusinessUnit from '@salesforce/apex/SettingsController.addBusinessUnit';
@@ -46,9 +47,10 @@ jest.mock(
     },
     { virtual: true }
 );
-jest.mock('@salesforce/apex/SettingsController.saveConnection', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/SettingsController.saveCredentials', () => ({ default: jest.fn() }), {
     virtual: true
 });
+jest.mock('@salesforce/apex/SettingsController.connect', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SettingsController.testConnection', () => ({ default: jest.fn() }), {
     virtual: true
 });
@@ -79,7 +81,8 @@ jest.mock('lightning/confirm', () => ({ __esModule: true, default: { open: jest.
 
 const settingsWire = getSettings as unknown as TestWireAdapter;
 const mocks = {
-    saveConnection: saveConnection as unknown as MockFn,
+    saveCredentials: saveCredentials as unknown as MockFn,
+    connect: connect as unknown as MockFn,
     testConnection: testConnection as unknown as MockFn,
     disconnect: disconnect as unknown as MockFn,
     addBusinessUnit: addBusinessUnit as unknown as MockFn,
@@ -202,7 +205,8 @@ describe('c-trustpilot-settings', () => {
     it('connects with the key and secret, then forgets them', async () => {
         const element = await render(NOT_CONNECTED);
         const onToast = toasts(element);
-        mocks.saveConnection.mockResolvedValue({ ...SETTINGS.connection });
+        mocks.saveCredentials.mockResolvedValue(undefined);
+        mocks.connect.mockResolvedValue({ ...SETTINGS.connection });
         changeValue(find(element, '.api-key'), ' key-123 ');
         changeValue(find(element, '.api-secret'), 'secret-456');
         changeValue(find(element, '.domain'), ' acme.co.uk ');
@@ -212,12 +216,11 @@ describe('c-trustpilot-settings', () => {
         find(element, '.connect').click();
         await flushPromises();
 
-        expect(mocks.saveConnection).toHaveBeenCalledWith({
-            apiKey: 'key-123',
-            apiSecret: 'secret-456',
-            domain: 'acme.co.uk',
-            businessUserId: 'bu-user-1'
-        });
+        expect(mocks.saveCredentials).toHaveBeenCalledWith({ apiKey: 'key-123', apiSecret: 'secret-456' });
+        expect(mocks.connect).toHaveBeenCalledWith({ domain: 'acme.co.uk', businessUserId: 'bu-user-1' });
+        expect(mocks.saveCredentials.mock.invocationCallOrder[0]).toBeLessThan(
+            mocks.connect.mock.invocationCallOrder[0]
+        );
         expect(onToast).toHaveBeenCalledWith({
             message: 'c.TP_Settings_Connected_Toast',
             variant: 'success'
@@ -229,13 +232,12 @@ describe('c-trustpilot-settings', () => {
 
     it('reconnects without new credentials (the stored ones stay in the External Credential)', async () => {
         const element = await render(SETTINGS);
-        mocks.saveConnection.mockResolvedValue({ ...SETTINGS.connection });
+        mocks.connect.mockResolvedValue({ ...SETTINGS.connection, businessUnitName: null });
         validity(element, true);
         find(element, '.connect').click();
         await flushPromises();
-        expect(mocks.saveConnection).toHaveBeenCalledWith({
-            apiKey: null,
-            apiSecret: null,
+        expect(mocks.saveCredentials).not.toHaveBeenCalled();
+        expect(mocks.connect).toHaveBeenCalledWith({
             domain: 'acme.co.uk',
             businessUserId: '5f1e0c2b9a7d4e0001a2b3c4'
         });
@@ -249,7 +251,7 @@ describe('c-trustpilot-settings', () => {
         find(element, '.connect').click();
         await flushPromises();
         expect(text(element, '.connection-error')).toBe('c.TP_Settings_Both_Credentials');
-        expect(mocks.saveConnection).not.toHaveBeenCalled();
+        expect(mocks.connect).not.toHaveBeenCalled();
     });
 
     it('does not connect with missing fields', async () => {
@@ -258,12 +260,12 @@ describe('c-trustpilot-settings', () => {
         find(element, '.connect').click();
         await flushPromises();
         expect(text(element, '.connection-error')).toBe('c.TP_Common_Required');
-        expect(mocks.saveConnection).not.toHaveBeenCalled();
+        expect(mocks.connect).not.toHaveBeenCalled();
     });
 
     it('shows why the connection failed', async () => {
         const element = await render(NOT_CONNECTED);
-        mocks.saveConnection.mockRejectedValue({ body: { message: 'No business unit found for acme.test' } });
+        mocks.connect.mockRejectedValue({ body: { message: 'No business unit found for acme.test' } });
         validity(element, true);
         find(element, '.connect').click();
         await flushPromises();
