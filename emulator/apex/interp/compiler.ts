@@ -78,8 +78,8 @@ type Ref = { k: 'val'; ev: Ev } | { k: 'type'; r: Resolved } | { k: 'ns'; parts:
 interface CallSite {
     c: unknown;
     m: MethodInfo | null;
-    /** Native call cache: runtime type key -> function. */
-    tn?: string;
+    /** Native call cache: receiver type key (typeof, constructor or native type name) -> function. */
+    tn?: unknown;
     f?: (ctx: Interpreter, self: unknown, args: unknown[]) => unknown;
 }
 
@@ -1429,6 +1429,10 @@ export class Compiler {
                 if (ms) return this.staticCall(ms, r.cls, args, `${r.cls.displayName}.${e.name}`);
                 throw new ApexCompileError(`Method does not exist or incorrect signature: ${r.cls.displayName}.${e.name}`, { file, line });
             }
+            // Static native methods are looked up once here, not per call.
+            const nt = (r.k === 'native' || r.k === 'builtin') && r.nt ? r.nt : undefined;
+            const nf = nt ? findNative(nt.statics, lname, n) : undefined;
+            if (nf) return (fr) => nf(ip, evalArgs(fr));
             return (fr) => this.callStaticResolved(r, lname, evalArgs(fr), { file, line }, e.name);
         }
         const target = t.ev;
@@ -1454,7 +1458,7 @@ export class Compiler {
                 }
             }
             // Natives: cache the function per receiver type at this call site.
-            const tn = recv instanceof NativeObject ? recv.type : runtimeTypeName(recv);
+            const tn: unknown = typeof recv !== 'object' ? typeof recv : recv instanceof NativeObject ? recv.type : (recv as object).constructor;
             if (site.tn === tn && site.f) return site.f(ip, recv, a);
             const f = recv instanceof ApexObject ? undefined : this.nativeMethod(recv, lname, a.length);
             if (f) {

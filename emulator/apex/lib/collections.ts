@@ -19,7 +19,10 @@ function M(self: unknown): ApexMap {
 }
 
 function conv(ctx: ApexContext, v: unknown, t: TypeRef): unknown {
-    return ctx.coerce(v, t);
+    // Only these element types ever convert on assignment (see Interpreter.coerce).
+    const n = t.name;
+    if (n === 'long' || n === 'double' || n === 'decimal' || n === 'id' || n === 'string') return ctx.coerce(v, t);
+    return v;
 }
 
 function itemsOf(v: unknown): unknown[] {

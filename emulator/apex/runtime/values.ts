@@ -484,6 +484,10 @@ export function runtimeTypeName(v: unknown): string {
         default:
             break;
     }
+    if (v instanceof ApexList) return 'list';
+    if (v instanceof ApexMap) return 'map';
+    if (v instanceof ApexSet) return 'set';
+    if (v instanceof ApexObject) return v.cls.name;
     if (v instanceof ApexDouble) return 'double';
     if (v instanceof Decimal) return 'decimal';
     if (v instanceof ApexId) return 'id';
