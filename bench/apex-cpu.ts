@@ -146,14 +146,17 @@ async function main(): Promise<void> {
         const tsMs = time(() => {
             tsOut = s.ts();
         }, rounds);
-        if (String(tsOut) !== out[0]) throw new Error(`${s.name}: Apex printed ${out[0]}, TypeScript ${String(tsOut)}`);
+        if (String(tsOut) !== out[0])
+            throw new Error(`${s.name}: Apex printed ${out[0]}, TypeScript ${String(tsOut)}`);
         const ratio = apexMs / Math.max(tsMs, 0.001);
         worst = Math.max(worst, ratio);
         console.log(
             `${s.name.padEnd(54)} ${apexMs.toFixed(2).padStart(8)} ${tsMs.toFixed(3).padStart(9)} ${ratio.toFixed(1).padStart(7)}x   (parse+compile ${compileMs.toFixed(1)} ms)`
         );
     }
-    console.log(`worst ratio ${worst.toFixed(1)}x (target <= 20x); best of ${rounds} rounds after warm-up, Node ${process.version}`);
+    console.log(
+        `worst ratio ${worst.toFixed(1)}x (target <= 20x); best of ${rounds} rounds after warm-up, Node ${process.version}`
+    );
 }
 
 main().catch((e: unknown) => {

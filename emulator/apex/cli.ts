@@ -41,12 +41,18 @@ async function test(filters: string[]): Promise<number> {
     process.stdout.write('\nCoverage (lines):\n');
     for (const c of run.coverage) {
         const pct = c.total === 0 ? 100 : (100 * c.covered) / c.total;
-        process.stdout.write(`  ${c.name.padEnd(40)} ${String(c.covered).padStart(5)}/${String(c.total).padEnd(5)} ${pct.toFixed(1)}%\n`);
+        process.stdout.write(
+            `  ${c.name.padEnd(40)} ${String(c.covered).padStart(5)}/${String(c.total).padEnd(5)} ${pct.toFixed(1)}%\n`
+        );
     }
     const overall = run.total === 0 ? 100 : (100 * run.covered) / run.total;
     const failed = run.results.filter((r) => !r.passed).length;
-    process.stdout.write(`  ${'overall'.padEnd(40)} ${String(run.covered).padStart(5)}/${String(run.total).padEnd(5)} ${overall.toFixed(1)}%\n`);
-    process.stdout.write(`\ntests: ${run.results.length - failed} passed, ${failed} failed; JUnit XML: ${junitPath}\n`);
+    process.stdout.write(
+        `  ${'overall'.padEnd(40)} ${String(run.covered).padStart(5)}/${String(run.total).padEnd(5)} ${overall.toFixed(1)}%\n`
+    );
+    process.stdout.write(
+        `\ntests: ${run.results.length - failed} passed, ${failed} failed; JUnit XML: ${junitPath}\n`
+    );
     if (rt.problems.length > 0) process.stdout.write(`${rt.problems.length} file(s) failed to load\n`);
     return failed > 0 || rt.problems.length > 0 ? 1 : 0;
 }

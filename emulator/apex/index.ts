@@ -122,7 +122,9 @@ export class ApexRuntime {
         const shown = this.displayPath(file);
         try {
             const src = readFileSync(file, 'utf8');
-            const unit: CompilationUnit = file.endsWith('.trigger') ? lowerTriggerFile(shown, src) : lowerClassFile(shown, src);
+            const unit: CompilationUnit = file.endsWith('.trigger')
+                ? lowerTriggerFile(shown, src)
+                : lowerClassFile(shown, src);
             this.interp.load(unit);
         } catch (e) {
             this.problems.push({ file: shown, message: (e as Error).message });
@@ -186,12 +188,21 @@ export class ApexRuntime {
      * Calls an `@AuraEnabled` static method with JSON-style params (as Lightning does) as `user`,
      * returning the JSON-style result. An uncaught Apex exception is thrown as ApexRuntimeError.
      */
-    invokeAura(className: string, methodName: string, params: Record<string, unknown> = {}, user?: Partial<RunningUser>): unknown {
+    invokeAura(
+        className: string,
+        methodName: string,
+        params: Record<string, unknown> = {},
+        user?: Partial<RunningUser>
+    ): unknown {
         const ip = this.interp;
         const cls = ip.classOf({ name: className.toLowerCase() });
         if (!cls) throw new Error(`No Apex class ${className}`);
-        const ms = cls.staticMethods.get(methodName.toLowerCase())?.filter((m) => m.annotations.has('auraenabled')) ?? [];
-        if (ms.length !== 1) throw new Error(`No single @AuraEnabled static method ${className}.${methodName}`);
+        const ms =
+            cls.staticMethods
+                .get(methodName.toLowerCase())
+                ?.filter((m) => m.annotations.has('auraenabled')) ?? [];
+        if (ms.length !== 1)
+            throw new Error(`No single @AuraEnabled static method ${className}.${methodName}`);
         const m = ms[0];
         const savedUser = ip.user;
         try {
@@ -212,7 +223,11 @@ export class ApexRuntime {
             const ex = ip.toApexException(e);
             if (!ex) throw e;
             const msg = ex instanceof ApexObject ? ip.invokeMethod(ex, 'getMessage', []) : null;
-            throw new ApexRuntimeError(ip.exceptionTypeName(ex), msg === null ? '' : String(msg), ip.stackTraceString(ex));
+            throw new ApexRuntimeError(
+                ip.exceptionTypeName(ex),
+                msg === null ? '' : String(msg),
+                ip.stackTraceString(ex)
+            );
         } finally {
             ip.user = savedUser;
             ip.cur = null;

@@ -32,20 +32,50 @@ const dir = new URL('.', import.meta.url);
 
 export function loadCases(): ConformanceCase[] {
     const cases: ConformanceCase[] = [];
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.apex')).sort()) {
+    for (const name of readdirSync(dir)
+        .filter((f) => f.endsWith('.apex'))
+        .sort()) {
         const lines = readFileSync(new URL(name, dir), 'utf8').split('\n');
-        let cur: { id: string; doc: string; quote: string; inferred: boolean; expect: string[]; error: string | null; body: string[]; line: number } | null = null;
+        let cur: {
+            id: string;
+            doc: string;
+            quote: string;
+            inferred: boolean;
+            expect: string[];
+            error: string | null;
+            body: string[];
+            line: number;
+        } | null = null;
         const flush = (): void => {
             if (!cur) return;
             // Keep line numbers meaningful: pad the source so line N of the file is line N of the case.
             const source = '\n'.repeat(cur.line - 1) + cur.body.join('\n');
-            cases.push({ file: name, id: cur.id, doc: cur.doc, quote: cur.quote, inferred: cur.inferred, expect: cur.expect, error: cur.error, source, line: cur.line });
+            cases.push({
+                file: name,
+                id: cur.id,
+                doc: cur.doc,
+                quote: cur.quote,
+                inferred: cur.inferred,
+                expect: cur.expect,
+                error: cur.error,
+                source,
+                line: cur.line
+            });
         };
         lines.forEach((text, i) => {
             const m = /^\/\/ @(\w+)(?: (.*))?$/.exec(text);
             if (m && m[1] === 'case') {
                 flush();
-                cur = { id: m[2] ?? '', doc: '', quote: '', inferred: false, expect: [], error: null, body: [], line: i + 2 };
+                cur = {
+                    id: m[2] ?? '',
+                    doc: '',
+                    quote: '',
+                    inferred: false,
+                    expect: [],
+                    error: null,
+                    body: [],
+                    line: i + 2
+                };
                 return;
             }
             if (!cur) return;
@@ -92,7 +122,11 @@ describe('Apex conformance', () => {
         assert.ok(cases.length >= 300, `only ${cases.length} cases`);
         const ids = new Set<string>();
         for (const c of cases) {
-            assert.match(c.doc, /^https:\/\/developer\.salesforce\.com\/docs\//, `${c.file} ${c.id}: @doc must be a Salesforce documentation URL`);
+            assert.match(
+                c.doc,
+                /^https:\/\/developer\.salesforce\.com\/docs\//,
+                `${c.file} ${c.id}: @doc must be a Salesforce documentation URL`
+            );
             assert.ok(c.quote.length > 10, `${c.file} ${c.id}: @quote missing`);
             assert.ok(c.expect.length > 0 || c.error !== null, `${c.file} ${c.id}: no @expect or @error`);
             assert.ok(!ids.has(c.id), `duplicate case id ${c.id}`);
@@ -104,7 +138,8 @@ describe('Apex conformance', () => {
         it(`${c.file} ${c.id}${c.inferred ? ' (inferred)' : ''}`, () => {
             const res = rt.runAnonymous(c.source, `conformance/${c.file}`);
             assert.deepEqual(res.debug, c.expect, `${c.id}: debug output`);
-            if (c.error === null) assert.equal(res.ok, true, `${c.id}: unexpected ${res.error}\n${res.stackTrace}`);
+            if (c.error === null)
+                assert.equal(res.ok, true, `${c.id}: unexpected ${res.error}\n${res.stackTrace}`);
             else assert.equal(res.error, c.error, `${c.id}: uncaught exception`);
         });
     }

@@ -139,9 +139,20 @@ export interface AnonymousDecl {
 
 export type Stmt =
     | Block
-    | { readonly kind: 'local'; readonly line: number; readonly type: TypeName; readonly decls: readonly { name: string; init: Expr | null }[] }
+    | {
+          readonly kind: 'local';
+          readonly line: number;
+          readonly type: TypeName;
+          readonly decls: readonly { name: string; init: Expr | null }[];
+      }
     | { readonly kind: 'expr'; readonly line: number; readonly expr: Expr }
-    | { readonly kind: 'if'; readonly line: number; readonly cond: Expr; readonly then: Stmt; readonly else: Stmt | null }
+    | {
+          readonly kind: 'if';
+          readonly line: number;
+          readonly cond: Expr;
+          readonly then: Stmt;
+          readonly else: Stmt | null;
+      }
     | { readonly kind: 'while'; readonly line: number; readonly cond: Expr; readonly body: Stmt }
     | { readonly kind: 'do'; readonly line: number; readonly cond: Expr; readonly body: Stmt }
     | {
@@ -153,7 +164,14 @@ export type Stmt =
           readonly update: readonly Expr[];
           readonly body: Stmt;
       }
-    | { readonly kind: 'foreach'; readonly line: number; readonly type: TypeName; readonly name: string; readonly iter: Expr; readonly body: Stmt }
+    | {
+          readonly kind: 'foreach';
+          readonly line: number;
+          readonly type: TypeName;
+          readonly name: string;
+          readonly iter: Expr;
+          readonly body: Stmt;
+      }
     | { readonly kind: 'return'; readonly line: number; readonly value: Expr | null }
     | { readonly kind: 'throw'; readonly line: number; readonly value: Expr }
     | { readonly kind: 'break'; readonly line: number }
@@ -165,7 +183,12 @@ export type Stmt =
           readonly catches: readonly { type: TypeName; name: string; body: Block; line: number }[];
           readonly finally: Block | null;
       }
-    | { readonly kind: 'switch'; readonly line: number; readonly subject: Expr; readonly whens: readonly WhenClause[] }
+    | {
+          readonly kind: 'switch';
+          readonly line: number;
+          readonly subject: Expr;
+          readonly whens: readonly WhenClause[];
+      }
     | {
           readonly kind: 'dml';
           readonly line: number;
@@ -206,25 +229,95 @@ export type WhenLiteral =
 // Expressions
 
 export type Expr =
-    | { readonly kind: 'literal'; readonly line: number; readonly type: 'integer' | 'long' | 'decimal' | 'double' | 'string' | 'boolean' | 'null'; readonly value: unknown }
+    | {
+          readonly kind: 'literal';
+          readonly line: number;
+          readonly type: 'integer' | 'long' | 'decimal' | 'double' | 'string' | 'boolean' | 'null';
+          readonly value: unknown;
+      }
     | { readonly kind: 'name'; readonly line: number; readonly name: string }
     | { readonly kind: 'this'; readonly line: number }
     | { readonly kind: 'super'; readonly line: number }
-    | { readonly kind: 'field'; readonly line: number; readonly target: Expr; readonly name: string; readonly safe: boolean }
-    | { readonly kind: 'call'; readonly line: number; readonly target: Expr | null; readonly name: string; readonly args: readonly Expr[]; readonly safe: boolean }
+    | {
+          readonly kind: 'field';
+          readonly line: number;
+          readonly target: Expr;
+          readonly name: string;
+          readonly safe: boolean;
+      }
+    | {
+          readonly kind: 'call';
+          readonly line: number;
+          readonly target: Expr | null;
+          readonly name: string;
+          readonly args: readonly Expr[];
+          readonly safe: boolean;
+      }
     /** `this(...)` / `super(...)` constructor chaining. */
-    | { readonly kind: 'ctorcall'; readonly line: number; readonly which: 'this' | 'super'; readonly args: readonly Expr[] }
+    | {
+          readonly kind: 'ctorcall';
+          readonly line: number;
+          readonly which: 'this' | 'super';
+          readonly args: readonly Expr[];
+      }
     | { readonly kind: 'index'; readonly line: number; readonly target: Expr; readonly index: Expr }
-    | { readonly kind: 'new'; readonly line: number; readonly type: TypeName; readonly args: readonly Expr[]; readonly named: readonly { name: string; value: Expr }[] | null }
-    | { readonly kind: 'newarray'; readonly line: number; readonly type: TypeName; readonly size: Expr | null; readonly init: readonly Expr[] | null }
-    | { readonly kind: 'newcoll'; readonly line: number; readonly type: TypeName; readonly items: readonly Expr[]; readonly pairs: readonly [Expr, Expr][] | null }
+    | {
+          readonly kind: 'new';
+          readonly line: number;
+          readonly type: TypeName;
+          readonly args: readonly Expr[];
+          readonly named: readonly { name: string; value: Expr }[] | null;
+      }
+    | {
+          readonly kind: 'newarray';
+          readonly line: number;
+          readonly type: TypeName;
+          readonly size: Expr | null;
+          readonly init: readonly Expr[] | null;
+      }
+    | {
+          readonly kind: 'newcoll';
+          readonly line: number;
+          readonly type: TypeName;
+          readonly items: readonly Expr[];
+          readonly pairs: readonly [Expr, Expr][] | null;
+      }
     | { readonly kind: 'cast'; readonly line: number; readonly type: TypeName; readonly expr: Expr }
-    | { readonly kind: 'unary'; readonly line: number; readonly op: '-' | '+' | '!' | '~'; readonly expr: Expr }
-    | { readonly kind: 'incdec'; readonly line: number; readonly op: '++' | '--'; readonly prefix: boolean; readonly target: Expr }
-    | { readonly kind: 'binary'; readonly line: number; readonly op: string; readonly left: Expr; readonly right: Expr }
+    | {
+          readonly kind: 'unary';
+          readonly line: number;
+          readonly op: '-' | '+' | '!' | '~';
+          readonly expr: Expr;
+      }
+    | {
+          readonly kind: 'incdec';
+          readonly line: number;
+          readonly op: '++' | '--';
+          readonly prefix: boolean;
+          readonly target: Expr;
+      }
+    | {
+          readonly kind: 'binary';
+          readonly line: number;
+          readonly op: string;
+          readonly left: Expr;
+          readonly right: Expr;
+      }
     | { readonly kind: 'instanceof'; readonly line: number; readonly expr: Expr; readonly type: TypeName }
-    | { readonly kind: 'cond'; readonly line: number; readonly cond: Expr; readonly then: Expr; readonly else: Expr }
-    | { readonly kind: 'assign'; readonly line: number; readonly op: string; readonly target: Expr; readonly value: Expr }
+    | {
+          readonly kind: 'cond';
+          readonly line: number;
+          readonly cond: Expr;
+          readonly then: Expr;
+          readonly else: Expr;
+      }
+    | {
+          readonly kind: 'assign';
+          readonly line: number;
+          readonly op: string;
+          readonly target: Expr;
+          readonly value: Expr;
+      }
     | { readonly kind: 'typeref'; readonly line: number; readonly type: TypeName }
     | SoqlNode
     | SoslNode;

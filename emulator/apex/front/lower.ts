@@ -115,7 +115,8 @@ class Lowerer {
                 const params = new Map<string, string>();
                 const pairs = ann.elementValuePairs();
                 if (pairs) {
-                    for (const p of pairs.elementValuePair_list()) params.set(p.id().getText().toLowerCase(), p.elementValue().getText());
+                    for (const p of pairs.elementValuePair_list())
+                        params.set(p.id().getText().toLowerCase(), p.elementValue().getText());
                 } else if (ann.elementValue()) {
                     params.set('value', ann.elementValue().getText());
                 }
@@ -170,7 +171,12 @@ class Lowerer {
             name: ctx.id().getText(),
             line: lineOf(ctx),
             mods,
-            extends: ctx.typeList() ? ctx.typeList().typeRef_list().map((t: Ctx) => this.typeRef(t)) : [],
+            extends: ctx.typeList()
+                ? ctx
+                      .typeList()
+                      .typeRef_list()
+                      .map((t: Ctx) => this.typeRef(t))
+                : [],
             methods
         };
     }
@@ -197,7 +203,12 @@ class Lowerer {
         const full: A.ClassDecl = {
             ...decl,
             extends: ctx.typeRef() ? this.typeRef(ctx.typeRef()) : null,
-            implements: ctx.typeList() ? ctx.typeList().typeRef_list().map((t: Ctx) => this.typeRef(t)) : []
+            implements: ctx.typeList()
+                ? ctx
+                      .typeList()
+                      .typeRef_list()
+                      .map((t: Ctx) => this.typeRef(t))
+                : []
         };
         for (const b of ctx.classBody().classBodyDeclaration_list()) {
             if (b.SEMI() && !b.memberDeclaration()) continue;
@@ -328,7 +339,14 @@ class Lowerer {
         } else {
             body = this.block(t.block());
         }
-        return { kind: 'trigger', name: ids[0].getText(), sobject: ids[1].getText(), events, body, line: lineOf(t) };
+        return {
+            kind: 'trigger',
+            name: ids[0].getText(),
+            sobject: ids[1].getText(),
+            events,
+            body,
+            line: lineOf(t)
+        };
     }
 
     anonymous(u: Ctx): A.AnonymousDecl {
@@ -351,7 +369,10 @@ class Lowerer {
                     decls: f
                         .variableDeclarators()
                         .variableDeclarator_list()
-                        .map((v: Ctx) => ({ name: v.id().getText(), init: v.expression() ? this.expr(v.expression()) : null }))
+                        .map((v: Ctx) => ({
+                            name: v.id().getText(),
+                            init: v.expression() ? this.expr(v.expression()) : null
+                        }))
                 });
             } else {
                 this.member(members, mods, md);
@@ -370,7 +391,11 @@ class Lowerer {
         for (const n of names) {
             parts.push(n.LIST() ? 'List' : n.SET() ? 'Set' : n.MAP() ? 'Map' : n.id().getText());
             const ta = n.typeArguments();
-            if (ta) args = ta.typeList().typeRef_list().map((t: Ctx) => this.typeRef(t));
+            if (ta)
+                args = ta
+                    .typeList()
+                    .typeRef_list()
+                    .map((t: Ctx) => this.typeRef(t));
         }
         const dims = ctx.arraySubscripts() ? ctx.arraySubscripts().LBRACK_list().length : 0;
         return { parts, args, arrayDims: dims, line: lineOf(ctx) };
@@ -395,7 +420,10 @@ class Lowerer {
             decls: ld
                 .variableDeclarators()
                 .variableDeclarator_list()
-                .map((v: Ctx) => ({ name: v.id().getText(), init: v.expression() ? this.expr(v.expression()) : null }))
+                .map((v: Ctx) => ({
+                    name: v.id().getText(),
+                    init: v.expression() ? this.expr(v.expression()) : null
+                }))
         };
     }
 
@@ -407,8 +435,10 @@ class Lowerer {
         const c = s.getChild(0);
         const line = lineOf(s);
         if (c instanceof P.BlockContext) return this.block(c);
-        if (c instanceof P.LocalVariableDeclarationStatementContext) return this.localDecl(c.localVariableDeclaration());
-        if (c instanceof P.ExpressionStatementContext) return { kind: 'expr', line, expr: this.expr(c.expression()) };
+        if (c instanceof P.LocalVariableDeclarationStatementContext)
+            return this.localDecl(c.localVariableDeclaration());
+        if (c instanceof P.ExpressionStatementContext)
+            return { kind: 'expr', line, expr: this.expr(c.expression()) };
         if (c instanceof P.IfStatementContext) {
             const sts = c.statement_list();
             return {
@@ -419,17 +449,29 @@ class Lowerer {
                 else: sts.length > 1 ? this.stmt(sts[1]) : null
             };
         }
-        if (c instanceof P.ReturnStatementContext) return { kind: 'return', line, value: c.expression() ? this.expr(c.expression()) : null };
-        if (c instanceof P.ThrowStatementContext) return { kind: 'throw', line, value: this.expr(c.expression()) };
+        if (c instanceof P.ReturnStatementContext)
+            return { kind: 'return', line, value: c.expression() ? this.expr(c.expression()) : null };
+        if (c instanceof P.ThrowStatementContext)
+            return { kind: 'throw', line, value: this.expr(c.expression()) };
         if (c instanceof P.BreakStatementContext) return { kind: 'break', line };
         if (c instanceof P.ContinueStatementContext) return { kind: 'continue', line };
         if (c instanceof P.WhileStatementContext) {
             const w = c as Ctx;
-            return { kind: 'while', line, cond: this.expr(w.parExpression().expression()), body: w.statement() ? this.stmt(w.statement()) : this.emptyStmt(line) };
+            return {
+                kind: 'while',
+                line,
+                cond: this.expr(w.parExpression().expression()),
+                body: w.statement() ? this.stmt(w.statement()) : this.emptyStmt(line)
+            };
         }
         if (c instanceof P.DoWhileStatementContext) {
             const d = c as Ctx;
-            return { kind: 'do', line, cond: this.expr(d.parExpression().expression()), body: this.block(d.block()) };
+            return {
+                kind: 'do',
+                line,
+                cond: this.expr(d.parExpression().expression()),
+                body: this.block(d.block())
+            };
         }
         if (c instanceof P.ForStatementContext) return this.forStmt(c as Ctx, line);
         if (c instanceof P.TryStatementContext) {
@@ -439,7 +481,12 @@ class Lowerer {
                 line,
                 body: this.block(t.block()),
                 catches: t.catchClause_list().map((cc: Ctx) => ({
-                    type: { parts: cc.qualifiedName().getText().split('.'), args: [], arrayDims: 0, line: lineOf(cc) },
+                    type: {
+                        parts: cc.qualifiedName().getText().split('.'),
+                        args: [],
+                        arrayDims: 0,
+                        line: lineOf(cc)
+                    },
                     name: cc.id().getText(),
                     body: this.block(cc.block()),
                     line: lineOf(cc)
@@ -459,7 +506,12 @@ class Lowerer {
             return {
                 kind: 'runas',
                 line,
-                args: r.expressionList() ? r.expressionList().expression_list().map((e: Ctx) => this.expr(e)) : [],
+                args: r.expressionList()
+                    ? r
+                          .expressionList()
+                          .expression_list()
+                          .map((e: Ctx) => this.expr(e))
+                    : [],
                 body: this.block(r.block())
             };
         }
@@ -485,14 +537,25 @@ class Lowerer {
         const body = f.statement() ? this.stmt(f.statement()) : this.emptyStmt(line);
         const en = fc.enhancedForControl();
         if (en) {
-            return { kind: 'foreach', line, type: this.typeRef(en.typeRef()), name: en.id().getText(), iter: this.expr(en.expression()), body };
+            return {
+                kind: 'foreach',
+                line,
+                type: this.typeRef(en.typeRef()),
+                name: en.id().getText(),
+                iter: this.expr(en.expression()),
+                body
+            };
         }
         const fi = fc.forInit();
         let init: A.Stmt | null = null;
         let initExprs: A.Expr[] = [];
         if (fi) {
             if (fi.localVariableDeclaration()) init = this.localDecl(fi.localVariableDeclaration());
-            else initExprs = fi.expressionList().expression_list().map((e: Ctx) => this.expr(e));
+            else
+                initExprs = fi
+                    .expressionList()
+                    .expression_list()
+                    .map((e: Ctx) => this.expr(e));
         }
         return {
             kind: 'for',
@@ -500,7 +563,13 @@ class Lowerer {
             init,
             initExprs,
             cond: fc.expression() ? this.expr(fc.expression()) : null,
-            update: fc.forUpdate() ? fc.forUpdate().expressionList().expression_list().map((e: Ctx) => this.expr(e)) : [],
+            update: fc.forUpdate()
+                ? fc
+                      .forUpdate()
+                      .expressionList()
+                      .expression_list()
+                      .map((e: Ctx) => this.expr(e))
+                : [],
             body
         };
     }
@@ -511,8 +580,13 @@ class Lowerer {
             const wv = w.whenValue();
             let match: A.WhenClause['match'];
             if (wv.ELSE()) match = { kind: 'else' };
-            else if (wv.typeRef()) match = { kind: 'type', type: this.typeRef(wv.typeRef()), name: wv.id().getText() };
-            else match = { kind: 'values', values: wv.whenLiteral_list().map((l: Ctx) => this.whenLiteral(l)) };
+            else if (wv.typeRef())
+                match = { kind: 'type', type: this.typeRef(wv.typeRef()), name: wv.id().getText() };
+            else
+                match = {
+                    kind: 'values',
+                    values: wv.whenLiteral_list().map((l: Ctx) => this.whenLiteral(l))
+                };
             whens.push({ line: lineOf(w), match, body: this.block(w.block()) });
         }
         return { kind: 'switch', line, subject: this.expr(s.expression()), whens };
@@ -529,7 +603,11 @@ class Lowerer {
             const v = BigInt(l.LongLiteral().getText().slice(0, -1));
             return { kind: 'long', value: neg ? -v : v };
         }
-        if (l.StringLiteral()) return { kind: 'string', value: unescapeApexString(l.StringLiteral().getText(), this.file, lineOf(l)) };
+        if (l.StringLiteral())
+            return {
+                kind: 'string',
+                value: unescapeApexString(l.StringLiteral().getText(), this.file, lineOf(l))
+            };
         if (l.NULL()) return { kind: 'null' };
         return { kind: 'name', parts: l.qualifiedName().getText().split('.') };
     }
@@ -549,7 +627,14 @@ class Lowerer {
             const safe = !!d.QUESTIONDOT();
             if (d.dotMethodCall()) {
                 const m = d.dotMethodCall();
-                return { kind: 'call', line, target, name: m.anyId().getText(), args: this.exprList(m.expressionList()), safe };
+                return {
+                    kind: 'call',
+                    line,
+                    target,
+                    name: m.anyId().getText(),
+                    args: this.exprList(m.expressionList()),
+                    safe
+                };
             }
             return { kind: 'field', line, target, name: d.anyId().getText(), safe };
         }
@@ -572,7 +657,13 @@ class Lowerer {
         if (e instanceof P.SubExpressionContext) return this.expr((e as Ctx).expression());
         if (e instanceof P.PostOpExpressionContext) {
             const p = e as Ctx;
-            return { kind: 'incdec', line, op: p.INC() ? '++' : '--', prefix: false, target: this.expr(p.expression()) };
+            return {
+                kind: 'incdec',
+                line,
+                op: p.INC() ? '++' : '--',
+                prefix: false,
+                target: this.expr(p.expression())
+            };
         }
         if (e instanceof P.PreOpExpressionContext) {
             const p = e as Ctx;
@@ -585,7 +676,12 @@ class Lowerer {
                     return { kind: 'literal', line, type: 'integer', value: -inner.value | 0 };
                 }
                 if (inner.kind === 'literal' && inner.type === 'long') {
-                    return { kind: 'literal', line, type: 'long', value: BigInt.asIntN(64, -(inner.value as bigint)) };
+                    return {
+                        kind: 'literal',
+                        line,
+                        type: 'long',
+                        value: BigInt.asIntN(64, -(inner.value as bigint))
+                    };
                 }
                 return { kind: 'unary', line, op: '-', expr: inner };
             }
@@ -597,7 +693,12 @@ class Lowerer {
         }
         if (e instanceof P.InstanceOfExpressionContext) {
             const i = e as Ctx;
-            return { kind: 'instanceof', line, expr: this.expr(i.expression()), type: this.typeRef(i.typeRef()) };
+            return {
+                kind: 'instanceof',
+                line,
+                expr: this.expr(i.expression()),
+                type: this.typeRef(i.typeRef())
+            };
         }
         if (e instanceof P.CondExpressionContext) {
             const [c, a, b] = (e as Ctx).expression_list();
@@ -638,8 +739,10 @@ class Lowerer {
         if (p instanceof P.SuperPrimaryContext) return { kind: 'super', line };
         if (p instanceof P.IdPrimaryContext) return { kind: 'name', line, name: (p as Ctx).id().getText() };
         if (p instanceof P.LiteralPrimaryContext) return this.literal((p as Ctx).literal());
-        if (p instanceof P.TypeRefPrimaryContext) return { kind: 'typeref', line, type: this.typeRef((p as Ctx).typeRef()) };
-        if (p instanceof P.VoidPrimaryContext) return { kind: 'typeref', line, type: { parts: ['void'], args: [], arrayDims: 0, line } };
+        if (p instanceof P.TypeRefPrimaryContext)
+            return { kind: 'typeref', line, type: this.typeRef((p as Ctx).typeRef()) };
+        if (p instanceof P.VoidPrimaryContext)
+            return { kind: 'typeref', line, type: { parts: ['void'], args: [], arrayDims: 0, line } };
         if (p instanceof P.SoqlPrimaryContext) return this.soql((p as Ctx).soqlLiteral(), line);
         if (p instanceof P.SoslPrimaryContext) return this.sosl((p as Ctx).soslLiteral(), line);
         return this.fail(p, `primary ${p.getText().slice(0, 30)}`);
@@ -655,16 +758,35 @@ class Lowerer {
             return { kind: 'literal', line, type: 'integer', value: v === 2147483648 ? -2147483648 : v };
         }
         if (l.LongLiteral()) {
-            return { kind: 'literal', line, type: 'long', value: BigInt.asIntN(64, BigInt(l.LongLiteral().getText().slice(0, -1))) };
+            return {
+                kind: 'literal',
+                line,
+                type: 'long',
+                value: BigInt.asIntN(64, BigInt(l.LongLiteral().getText().slice(0, -1)))
+            };
         }
         if (l.NumberLiteral()) {
             const text: string = l.NumberLiteral().getText();
-            if (/[dD]$/.test(text)) return { kind: 'literal', line, type: 'double', value: Number(text.slice(0, -1)) };
+            if (/[dD]$/.test(text))
+                return { kind: 'literal', line, type: 'double', value: Number(text.slice(0, -1)) };
             return { kind: 'literal', line, type: 'decimal', value: text };
         }
-        if (l.StringLiteral()) return { kind: 'literal', line, type: 'string', value: unescapeApexString(l.StringLiteral().getText(), this.file, line) };
-        if (l.MultilineStringLiteral && l.MultilineStringLiteral()) return this.fail(l, 'multiline string literal');
-        if (l.BooleanLiteral()) return { kind: 'literal', line, type: 'boolean', value: l.BooleanLiteral().getText().toLowerCase() === 'true' };
+        if (l.StringLiteral())
+            return {
+                kind: 'literal',
+                line,
+                type: 'string',
+                value: unescapeApexString(l.StringLiteral().getText(), this.file, line)
+            };
+        if (l.MultilineStringLiteral && l.MultilineStringLiteral())
+            return this.fail(l, 'multiline string literal');
+        if (l.BooleanLiteral())
+            return {
+                kind: 'literal',
+                line,
+                type: 'boolean',
+                value: l.BooleanLiteral().getText().toLowerCase() === 'true'
+            };
         return { kind: 'literal', line, type: 'null', value: null };
     }
 
@@ -674,7 +796,11 @@ class Lowerer {
         let args: A.TypeName[] = [];
         for (const p of pairs) {
             parts.push(p.anyId().getText());
-            if (p.typeList()) args = p.typeList().typeRef_list().map((t: Ctx) => this.typeRef(t));
+            if (p.typeList())
+                args = p
+                    .typeList()
+                    .typeRef_list()
+                    .map((t: Ctx) => this.typeRef(t));
         }
         const type: A.TypeName = { parts, args, arrayDims: 0, line };
         if (c.noRest()) return { kind: 'newcoll', line, type, items: [], pairs: null };
@@ -682,8 +808,18 @@ class Lowerer {
             const el = c.classCreatorRest().arguments().expressionList();
             const exprs: Ctx[] = el ? el.expression_list() : [];
             // SObject constructor with name = value pairs: new Account(Name = 'x').
-            if (exprs.length > 0 && exprs.every((x) => x instanceof P.AssignExpressionContext && (x as Ctx).expression(0) instanceof P.PrimaryExpressionContext)) {
-                const named = exprs.map((x: Ctx) => ({ name: x.expression(0).getText(), value: this.expr(x.expression(1)) }));
+            if (
+                exprs.length > 0 &&
+                exprs.every(
+                    (x) =>
+                        x instanceof P.AssignExpressionContext &&
+                        (x as Ctx).expression(0) instanceof P.PrimaryExpressionContext
+                )
+            ) {
+                const named = exprs.map((x: Ctx) => ({
+                    name: x.expression(0).getText(),
+                    value: this.expr(x.expression(1))
+                }));
                 return { kind: 'new', line, type, args: [], named };
             }
             return { kind: 'new', line, type, args: exprs.map((x) => this.expr(x)), named: null };
@@ -691,25 +827,46 @@ class Lowerer {
         if (c.arrayCreatorRest()) {
             const a = c.arrayCreatorRest();
             const arrType: A.TypeName = { parts, args, arrayDims: 1, line };
-            if (a.expression()) return { kind: 'newarray', line, type: arrType, size: this.expr(a.expression()), init: null };
+            if (a.expression())
+                return { kind: 'newarray', line, type: arrType, size: this.expr(a.expression()), init: null };
             const init = a.arrayInitializer();
-            return { kind: 'newarray', line, type: arrType, size: null, init: init ? init.expression_list().map((x: Ctx) => this.expr(x)) : [] };
+            return {
+                kind: 'newarray',
+                line,
+                type: arrType,
+                size: null,
+                init: init ? init.expression_list().map((x: Ctx) => this.expr(x)) : []
+            };
         }
         if (c.mapCreatorRest()) {
             const pr: [A.Expr, A.Expr][] = c
                 .mapCreatorRest()
                 .mapCreatorRestPair_list()
-                .map((p: Ctx) => [this.expr(p.expression(0)), this.expr(p.expression(1))] as [A.Expr, A.Expr]);
+                .map(
+                    (p: Ctx) => [this.expr(p.expression(0)), this.expr(p.expression(1))] as [A.Expr, A.Expr]
+                );
             return { kind: 'newcoll', line, type, items: [], pairs: pr };
         }
         if (c.setCreatorRest()) {
-            return { kind: 'newcoll', line, type, items: c.setCreatorRest().expression_list().map((x: Ctx) => this.expr(x)), pairs: null };
+            return {
+                kind: 'newcoll',
+                line,
+                type,
+                items: c
+                    .setCreatorRest()
+                    .expression_list()
+                    .map((x: Ctx) => this.expr(x)),
+                pairs: null
+            };
         }
         return this.fail(c, 'creator');
     }
 
     /** Collects bound expressions `:expr` in a SOQL/SOSL subtree, in source order. */
-    private collectBinds(tree: ParserRuleContext): { binds: A.Expr[]; bindIndex: Map<ParserRuleContext, number> } {
+    private collectBinds(tree: ParserRuleContext): {
+        binds: A.Expr[];
+        bindIndex: Map<ParserRuleContext, number>;
+    } {
         const binds: A.Expr[] = [];
         const bindIndex = new Map<ParserRuleContext, number>();
         const visit = (n: Ctx): void => {

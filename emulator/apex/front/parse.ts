@@ -3,7 +3,12 @@
  * (with ./lower.ts and ./soql.ts, which only consume the trees it returns).
  */
 import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
-import type { AnonymousUnitContext, CompilationUnitContext, QueryContext, TriggerUnitContext } from '@apexdevtools/apex-parser';
+import type {
+    AnonymousUnitContext,
+    CompilationUnitContext,
+    QueryContext,
+    TriggerUnitContext
+} from '@apexdevtools/apex-parser';
 import type { ApexParser } from '@apexdevtools/apex-parser';
 
 /** A syntax error in Apex source, with the position it was found at. */

@@ -33,7 +33,6 @@ import { ApexCompileError, BRK, CONT, ClassInfo, EnumInfo, Frame, MethodInfo, RE
 export { ApexCompileError };
 import type { Ev, FieldInfo, St, TriggerInfo } from './model.js';
 
-
 interface Fn {
     readonly cls: ClassInfo;
     readonly isStatic: boolean;
@@ -58,11 +57,7 @@ class Scope {
         readonly fn: Fn
     ) {}
     lookup(lname: string): Var | undefined {
-        for (let s: Scope | null = this; s; s = s.parent) {
-            const v = s.vars.get(lname);
-            if (v) return v;
-        }
-        return undefined;
+        return this.vars.get(lname) ?? this.parent?.lookup(lname);
     }
     declare(name: string, type: TypeRef, pos: SourcePos): Var {
         const lname = name.toLowerCase();
@@ -91,9 +86,24 @@ export class Compiler {
     // ------------------------------------------------------------------------------------------
     // Entry points
 
-    private newFn(cls: ClassInfo, isStatic: boolean, method: MethodInfo | null, prop: string | null, trigger: TriggerInfo | null = null): Fn {
+    private newFn(
+        cls: ClassInfo,
+        isStatic: boolean,
+        method: MethodInfo | null,
+        prop: string | null,
+        trigger: TriggerInfo | null = null
+    ): Fn {
         const file = trigger ? trigger.file : cls.file;
-        return { cls, isStatic, nSlots: 0, method, prop, file, hits: this.ip.coverage.get(file)?.hits ?? null, trigger };
+        return {
+            cls,
+            isStatic,
+            nSlots: 0,
+            method,
+            prop,
+            file,
+            hits: this.ip.coverage.get(file)?.hits ?? null,
+            trigger
+        };
     }
 
     compileMethod(m: MethodInfo): void {
@@ -167,9 +177,12 @@ export class Compiler {
         }
         parts.sort((a, b) => a.order - b.order);
         const runs = parts.map((p) => p.run);
-        c.staticInit = runs.length === 0 ? null : (fr) => {
-            for (const r of runs) r(fr);
-        };
+        c.staticInit =
+            runs.length === 0
+                ? null
+                : (fr) => {
+                      for (const r of runs) r(fr);
+                  };
     }
 
     compileInstanceInit(c: ClassInfo): void {
@@ -205,7 +218,13 @@ export class Compiler {
         };
     }
 
-    private fieldInit(fi: FieldInfo, init: A.Expr, sc: Scope, line: number, isStatic: boolean): (fr: Frame) => void {
+    private fieldInit(
+        fi: FieldInfo,
+        init: A.Expr,
+        sc: Scope,
+        line: number,
+        isStatic: boolean
+    ): (fr: Frame) => void {
         const ev = this.expr(init, sc);
         const ip = this.ip;
         const type = fi.type;
@@ -287,7 +306,11 @@ export class Compiler {
                 };
             }
             case 'expr': {
-                if (s.expr.kind === 'ctorcall') throw new ApexCompileError('Constructor call must be the first statement', this.pos(sc, s.line));
+                if (s.expr.kind === 'ctorcall')
+                    throw new ApexCompileError(
+                        'Constructor call must be the first statement',
+                        this.pos(sc, s.line)
+                    );
                 const ev = this.expr(s.expr, sc);
                 return (fr) => (ev(fr), 0);
             }
@@ -357,11 +380,17 @@ export class Compiler {
                         if (chunked && coll.items.length > 0 && isSObject(coll.items[0])) {
                             // SOQL for loop over List<SObject> batches of 200.
                             items = [];
-                            for (let i = 0; i < coll.items.length; i += 200) items.push(new ApexList(coll.elemType, coll.items.slice(i, i + 200)));
+                            for (let i = 0; i < coll.items.length; i += 200)
+                                items.push(new ApexList(coll.elemType, coll.items.slice(i, i + 200)));
                         } else items = coll.items;
                     } else if (coll instanceof ApexSet) items = [...coll.map.values()];
-                    else if (coll instanceof NativeObject || coll instanceof ApexObject) items = this.iterate(coll);
-                    else return raise('TypeException', `Loop must iterate over collection: ${runtimeTypeName(coll)}`);
+                    else if (coll instanceof NativeObject || coll instanceof ApexObject)
+                        items = this.iterate(coll);
+                    else
+                        return raise(
+                            'TypeException',
+                            `Loop must iterate over collection: ${runtimeTypeName(coll)}`
+                        );
                     const isList = coll instanceof ApexList && items === coll.items;
                     const n = items.length;
                     for (let i = 0; i < (isList ? items.length : n); i++) {
@@ -407,7 +436,11 @@ export class Compiler {
                 const line = s.line;
                 return (fr) => {
                     const t = target(fr);
-                    ip.hooks.dml.execute(ip, { op, target: t, extra: extra ? extra(fr) : ext, accessLevel: al }, { file, line });
+                    ip.hooks.dml.execute(
+                        ip,
+                        { op, target: t, extra: extra ? extra(fr) : ext, accessLevel: al },
+                        { file, line }
+                    );
                     return 0;
                 };
             }
@@ -421,7 +454,9 @@ export class Compiler {
                     if (isSObject(rec)) {
                         // Fields not queried on the runAs record are read from the user record by the data side.
                         const get = (f: string): string => {
-                            const v = [...rec.populatedFields()].find(([k]) => k.toLowerCase() === f.toLowerCase())?.[1];
+                            const v = [...rec.populatedFields()].find(
+                                ([k]) => k.toLowerCase() === f.toLowerCase()
+                            )?.[1];
                             return ops.stringOf(v ?? '');
                         };
                         const id = rec.get('Id');
@@ -447,7 +482,10 @@ export class Compiler {
                 };
             }
             default:
-                throw new NotSupportedError(`statement ${(s as { kind: string }).kind}`, this.pos(sc, (s as { line: number }).line));
+                throw new NotSupportedError(
+                    `statement ${(s as { kind: string }).kind}`,
+                    this.pos(sc, (s as { line: number }).line)
+                );
         }
     }
 
@@ -455,7 +493,8 @@ export class Compiler {
     private iterate(coll: unknown): unknown[] {
         const it = this.callOn(coll, 'iterator', [], null, this.ip.pos());
         const out: unknown[] = [];
-        while (this.callOn(it, 'hasnext', [], null, this.ip.pos()) === true) out.push(this.callOn(it, 'next', [], null, this.ip.pos()));
+        while (this.callOn(it, 'hasnext', [], null, this.ip.pos()) === true)
+            out.push(this.callOn(it, 'next', [], null, this.ip.pos()));
         return out;
     }
 
@@ -466,7 +505,11 @@ export class Compiler {
             const cs = new Scope(sc, sc.fn);
             const r = ip.resolveType(c.type.parts, sc.fn.cls, c.line, sc.fn.file, true);
             const tname = r && r.k === 'class' ? r.cls.name : c.type.parts.join('.').toLowerCase();
-            if (!r || r.k !== 'class' || !r.cls.isException) throw new ApexCompileError(`Invalid exception type: ${c.type.parts.join('.')}`, this.pos(sc, c.line));
+            if (!r || r.k !== 'class' || !r.cls.isException)
+                throw new ApexCompileError(
+                    `Invalid exception type: ${c.type.parts.join('.')}`,
+                    this.pos(sc, c.line)
+                );
             const slot = cs.declare(c.name, r.ref, this.pos(sc, c.line)).slot;
             return { tname, slot, body: this.block(c.body, cs) };
         });
@@ -590,8 +633,13 @@ export class Compiler {
                 if (!type.args && (type.name === 'sobject' || ip.hooks.sobjects.isSObjectType(type.name))) {
                     return (v) => {
                         if (!(v instanceof ApexList)) return v;
-                        if (v.items.length === 0) return raise('QueryException', 'List has no rows for assignment to SObject');
-                        if (v.items.length > 1) return raise('QueryException', 'List has more than 1 row for assignment to SObject');
+                        if (v.items.length === 0)
+                            return raise('QueryException', 'List has no rows for assignment to SObject');
+                        if (v.items.length > 1)
+                            return raise(
+                                'QueryException',
+                                'List has more than 1 row for assignment to SObject'
+                            );
                         return v.items[0];
                     };
                 }
@@ -620,17 +668,31 @@ export class Compiler {
             case 'field': {
                 const r = this.ref(e, sc);
                 if (r.k === 'val') return r.ev;
-                if (r.k === 'type') throw new ApexCompileError(`Type used as a value: ${typeToString(r.r.ref)}`, this.pos(sc, e.line));
-                throw new ApexCompileError(`Variable does not exist: ${r.parts.join('.')}`, this.pos(sc, e.line));
+                if (r.k === 'type')
+                    throw new ApexCompileError(
+                        `Type used as a value: ${typeToString(r.r.ref)}`,
+                        this.pos(sc, e.line)
+                    );
+                throw new ApexCompileError(
+                    `Variable does not exist: ${r.parts.join('.')}`,
+                    this.pos(sc, e.line)
+                );
             }
             case 'this':
             case 'super':
-                if (sc.fn.isStatic) throw new ApexCompileError(`${e.kind} is not allowed in a static context`, this.pos(sc, e.line));
+                if (sc.fn.isStatic)
+                    throw new ApexCompileError(
+                        `${e.kind} is not allowed in a static context`,
+                        this.pos(sc, e.line)
+                    );
                 return (fr) => fr.t;
             case 'call':
                 return this.call(e, sc);
             case 'ctorcall':
-                throw new ApexCompileError('Constructor call must be the first statement in a constructor', this.pos(sc, e.line));
+                throw new ApexCompileError(
+                    'Constructor call must be the first statement in a constructor',
+                    this.pos(sc, e.line)
+                );
             case 'index': {
                 const t = this.expr(e.target, sc);
                 const i = this.expr(e.index, sc);
@@ -652,7 +714,11 @@ export class Compiler {
                 }
                 const items = (e.init ?? []).map((x) => this.expr(x, sc));
                 const conv = this.coercer(elem);
-                return (fr) => new ApexList(elem, items.map((x) => (conv ? conv(x(fr)) : x(fr))));
+                return (fr) =>
+                    new ApexList(
+                        elem,
+                        items.map((x) => (conv ? conv(x(fr)) : x(fr)))
+                    );
             }
             case 'newcoll':
                 return this.newColl(e, sc);
@@ -725,7 +791,10 @@ export class Compiler {
                 return (fr) => ip.hooks.sosl.search(ip, e, (i) => binds[i](fr), { file, line });
             }
             default:
-                throw new NotSupportedError(`expression ${(e as { kind: string }).kind}`, this.pos(sc, (e as { line: number }).line));
+                throw new NotSupportedError(
+                    `expression ${(e as { kind: string }).kind}`,
+                    this.pos(sc, (e as { line: number }).line)
+                );
         }
     }
 
@@ -749,7 +818,10 @@ export class Compiler {
         }
         if (type.name === 'id' && typeof v === 'string') return ip.coerce(v, type);
         if (type.name === 'string' && v instanceof ApexId) return v.v;
-        if ((type.name === 'list' || type.name === 'set' || type.name === 'map') && (v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap)) {
+        if (
+            (type.name === 'list' || type.name === 'set' || type.name === 'map') &&
+            (v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap)
+        ) {
             // Casting a collection to a compatible element type re-types it (e.g. List<SObject> -> List<Account>).
             if (v instanceof ApexList && type.name === 'list' && type.args) {
                 const ok = v.items.every((x) => x === null || ip.isInstance(x, type.args![0]));
@@ -769,7 +841,10 @@ export class Compiler {
                 return s;
             }
         }
-        return raise('TypeException', `Invalid conversion from runtime type ${displayRuntimeType(v)} to ${typeToString(type)}`);
+        return raise(
+            'TypeException',
+            `Invalid conversion from runtime type ${displayRuntimeType(v)} to ${typeToString(type)}`
+        );
     }
 
     private binary(e: Extract<A.Expr, { kind: 'binary' }>, sc: Scope): Ev {
@@ -879,13 +954,17 @@ export class Compiler {
             }
             const fe = this.fieldRef(lname, sc, e.line);
             if (fe) return { k: 'val', ev: fe };
-            if (sc.fn.trigger && lname === 'trigger') return { k: 'type', r: ip.resolveType(['Trigger'], null, e.line, sc.fn.file)! };
+            if (sc.fn.trigger && lname === 'trigger')
+                return { k: 'type', r: ip.resolveType(['Trigger'], null, e.line, sc.fn.file)! };
             const r = ip.resolveType([e.name], sc.fn.cls, e.line, sc.fn.file, true);
             if (r) return { k: 'type', r };
             return { k: 'ns', parts: [e.name] };
         }
         if (e.kind === 'field') {
-            const t = e.target.kind === 'name' || e.target.kind === 'field' ? this.ref(e.target, sc) : { k: 'val' as const, ev: this.expr(e.target, sc) };
+            const t =
+                e.target.kind === 'name' || e.target.kind === 'field'
+                    ? this.ref(e.target, sc)
+                    : { k: 'val' as const, ev: this.expr(e.target, sc) };
             const lname = e.name.toLowerCase();
             if (t.k === 'val') {
                 const target = t.ev;
@@ -933,7 +1012,10 @@ export class Compiler {
             if (!fn.isStatic && c === fn.cls) continue;
         }
         if (fn.isStatic && fn.cls.findField(lname)) {
-            throw new ApexCompileError(`Non static field cannot be referenced from a static context: ${lname}`, { file: fn.file, line });
+            throw new ApexCompileError(
+                `Non static field cannot be referenced from a static context: ${lname}`,
+                { file: fn.file, line }
+            );
         }
         void ip;
         return null;
@@ -1066,7 +1148,11 @@ export class Compiler {
     private lvalue(
         e: A.Expr,
         sc: Scope
-    ): { prep: (fr: Frame) => unknown; get: (fr: Frame, h: unknown) => unknown; set: (fr: Frame, h: unknown, v: unknown) => void } {
+    ): {
+        prep: (fr: Frame) => unknown;
+        get: (fr: Frame, h: unknown) => unknown;
+        set: (fr: Frame, h: unknown, v: unknown) => void;
+    } {
         const ip = this.ip;
         if (e.kind === 'name') {
             const lname = e.name.toLowerCase();
@@ -1077,7 +1163,9 @@ export class Compiler {
                 return {
                     prep: () => null,
                     get: (fr) => fr.l[slot],
-                    set: conv ? (fr, _h, x) => void (fr.l[slot] = conv(x)) : (fr, _h, x) => void (fr.l[slot] = x)
+                    set: conv
+                        ? (fr, _h, x) => void (fr.l[slot] = conv(x))
+                        : (fr, _h, x) => void (fr.l[slot] = x)
                 };
             }
             const fn = sc.fn;
@@ -1085,22 +1173,36 @@ export class Compiler {
                 const fi = fn.cls.findField(lname) ?? fn.cls.findStaticField(lname);
                 if (fi && fi.isStatic) {
                     const c = fi.cls;
-                    return { prep: () => null, get: () => c.statics[lname] ?? null, set: (_fr, _h, x) => void (c.statics[lname] = ip.coerce(x, fi.type)) };
+                    return {
+                        prep: () => null,
+                        get: () => c.statics[lname] ?? null,
+                        set: (_fr, _h, x) => void (c.statics[lname] = ip.coerce(x, fi.type))
+                    };
                 }
                 const type = fi!.type;
-                return { prep: () => null, get: (fr) => fr.t!.f[lname] ?? null, set: (fr, _h, x) => void (fr.t!.f[lname] = ip.coerce(x, type)) };
+                return {
+                    prep: () => null,
+                    get: (fr) => fr.t!.f[lname] ?? null,
+                    set: (fr, _h, x) => void (fr.t!.f[lname] = ip.coerce(x, type))
+                };
             }
             if (!fn.isStatic) {
                 const fi = fn.cls.findField(lname);
                 if (fi) {
                     if (fi.accessor) {
-                        return { prep: () => null, get: (fr) => this.readProperty(fr.t!, fi), set: (fr, _h, x) => this.writeProperty(fr.t!, fi, x) };
+                        return {
+                            prep: () => null,
+                            get: (fr) => this.readProperty(fr.t!, fi),
+                            set: (fr, _h, x) => this.writeProperty(fr.t!, fi, x)
+                        };
                     }
                     const conv = this.coercer(fi.type);
                     return {
                         prep: () => null,
                         get: (fr) => fr.t!.f[lname] ?? null,
-                        set: conv ? (fr, _h, x) => void (fr.t!.f[lname] = conv(x)) : (fr, _h, x) => void (fr.t!.f[lname] = x)
+                        set: conv
+                            ? (fr, _h, x) => void (fr.t!.f[lname] = conv(x))
+                            : (fr, _h, x) => void (fr.t!.f[lname] = x)
                     };
                 }
             }
@@ -1111,7 +1213,10 @@ export class Compiler {
             throw new ApexCompileError(`Variable does not exist: ${e.name}`, this.pos(sc, e.line));
         }
         if (e.kind === 'field') {
-            const t = e.target.kind === 'name' || e.target.kind === 'field' ? this.ref(e.target, sc) : { k: 'val' as const, ev: this.expr(e.target, sc) };
+            const t =
+                e.target.kind === 'name' || e.target.kind === 'field'
+                    ? this.ref(e.target, sc)
+                    : { k: 'val' as const, ev: this.expr(e.target, sc) };
             const name = e.name;
             const lname = name.toLowerCase();
             if (t.k === 'val') {
@@ -1129,7 +1234,12 @@ export class Compiler {
             if (t.k === 'type' && (t.r.k === 'native' || t.r.k === 'builtin') && t.r.nt) {
                 const setter = t.r.nt.staticSetters.get(lname);
                 const getter = t.r.nt.staticFields.get(lname);
-                if (setter) return { prep: () => null, get: () => (getter ? getter(ip) : null), set: (_fr, _h, x) => setter(ip, x) };
+                if (setter)
+                    return {
+                        prep: () => null,
+                        get: () => (getter ? getter(ip) : null),
+                        set: (_fr, _h, x) => setter(ip, x)
+                    };
             }
             throw new ApexCompileError(`Cannot assign to ${name}`, this.pos(sc, e.line));
         }
@@ -1145,7 +1255,11 @@ export class Compiler {
         throw new ApexCompileError('Invalid assignment target', this.pos(sc, e.line));
     }
 
-    private staticLvalue(fi: FieldInfo): { prep: (fr: Frame) => unknown; get: (fr: Frame, h: unknown) => unknown; set: (fr: Frame, h: unknown, v: unknown) => void } {
+    private staticLvalue(fi: FieldInfo): {
+        prep: (fr: Frame) => unknown;
+        get: (fr: Frame, h: unknown) => unknown;
+        set: (fr: Frame, h: unknown, v: unknown) => void;
+    } {
         const ip = this.ip;
         const c = fi.cls;
         const ln = fi.lname;
@@ -1224,22 +1338,37 @@ export class Compiler {
         if (r!.k === 'sobject') {
             const typeName = (r as { name: string }).name;
             const named = (e.named ?? []).map((n) => ({ name: n.name, v: this.expr(n.value, sc) }));
-            if (e.args.length > 0) throw new NotSupportedError(`positional SObject constructor arguments`, { file, line });
+            if (e.args.length > 0)
+                throw new NotSupportedError(`positional SObject constructor arguments`, { file, line });
             return (fr) => {
                 const fields = new Map<string, unknown>();
                 for (const n of named) fields.set(n.name, n.v(fr));
                 return ip.hooks.sobjects.create(ip, typeName, fields, { file, line });
             };
         }
-        if (e.named) throw new NotSupportedError(`name=value constructor arguments for ${e.type.parts.join('.')}`, { file, line });
+        if (e.named)
+            throw new NotSupportedError(`name=value constructor arguments for ${e.type.parts.join('.')}`, {
+                file,
+                line
+            });
         const type = ip.typeRef(e.type, sc.fn.cls);
         const args = e.args.map((a) => this.expr(a, sc));
         const rr = r!;
         if (rr.k === 'class') {
             const c = rr.cls;
-            return (fr) => ip.construct(c, args.map((a) => a(fr)));
+            return (fr) =>
+                ip.construct(
+                    c,
+                    args.map((a) => a(fr))
+                );
         }
-        return (fr) => this.instantiate(type, args.map((a) => a(fr)), { file, line }, rr);
+        return (fr) =>
+            this.instantiate(
+                type,
+                args.map((a) => a(fr)),
+                { file, line },
+                rr
+            );
     }
 
     /** `new T(args)` for any type at run time (also used by Type.newInstance and natives). */
@@ -1254,7 +1383,11 @@ export class Compiler {
                 const src = args[0];
                 if (typeof src === 'number') return new ApexList(elem, []);
                 if (src instanceof ApexList) return new ApexList(elem, c ? src.items.map(c) : [...src.items]);
-                if (src instanceof ApexSet) return new ApexList(elem, [...src.map.values()].map((x) => (c ? c(x) : x)));
+                if (src instanceof ApexSet)
+                    return new ApexList(
+                        elem,
+                        [...src.map.values()].map((x) => (c ? c(x) : x))
+                    );
                 if (src === null) return npe();
                 break;
             }
@@ -1264,7 +1397,12 @@ export class Compiler {
                 if (args.length === 0) return s;
                 const src = args[0];
                 if (src === null) return npe();
-                const items = src instanceof ApexList ? src.items : src instanceof ApexSet ? [...src.map.values()] : null;
+                const items =
+                    src instanceof ApexList
+                        ? src.items
+                        : src instanceof ApexSet
+                          ? [...src.map.values()]
+                          : null;
                 if (!items) break;
                 const c = conv(elem);
                 for (const x0 of items) {
@@ -1292,7 +1430,8 @@ export class Compiler {
                     for (const rec of src.items) {
                         if (!isSObject(rec)) break;
                         const id = rec.get('Id');
-                        if (id === null || id === undefined) raise('ListException', 'Row with null Id at index: 0');
+                        if (id === null || id === undefined)
+                            raise('ListException', 'Row with null Id at index: 0');
                         const k = ops.key(id);
                         m.keys.set(k, id);
                         m.values.set(k, rec);
@@ -1344,7 +1483,12 @@ export class Compiler {
             const elem = type.args?.[0] ?? T.object;
             const items = e.items.map((x) => this.expr(x, sc));
             const c = this.coercer(elem);
-            if (type.name === 'list') return (fr) => new ApexList(elem, items.map((x) => (c ? c(x(fr)) : x(fr))));
+            if (type.name === 'list')
+                return (fr) =>
+                    new ApexList(
+                        elem,
+                        items.map((x) => (c ? c(x(fr)) : x(fr)))
+                    );
             return (fr) => {
                 const s = new ApexSet(elem);
                 for (const x of items) {
@@ -1400,19 +1544,24 @@ export class Compiler {
             }
             for (let c: ClassInfo | null = fn.cls; c; c = c.outer) {
                 const ms = c.findStaticMethods(lname);
-                if (ms && ms.some((m) => m.params.length === n)) return this.staticCall(ms, c, args, `${c.displayName}.${e.name}`);
+                if (ms && ms.some((m) => m.params.length === n))
+                    return this.staticCall(ms, c, args, `${c.displayName}.${e.name}`);
             }
             // Exception built-ins called unqualified inside a custom exception class.
             if (!fn.isStatic && fn.cls.isException) {
                 return (fr) => this.callOn(fr.t, lname, evalArgs(fr), null, { file, line });
             }
-            throw new ApexCompileError(`Method does not exist or incorrect signature: ${e.name}(${n} argument(s))`, { file, line });
+            throw new ApexCompileError(
+                `Method does not exist or incorrect signature: ${e.name}(${n} argument(s))`,
+                { file, line }
+            );
         }
         if (e.target.kind === 'super') {
             const sup = sc.fn.cls.superclass;
             const ms = sup?.vtable.get(lname);
             if (!ms) {
-                if (sup?.isException || sup === null) return (fr) => this.callOn(fr.t, lname, evalArgs(fr), null, { file, line });
+                if (sup?.isException || sup === null)
+                    return (fr) => this.callOn(fr.t, lname, evalArgs(fr), null, { file, line });
                 throw new ApexCompileError(`Method does not exist: super.${e.name}`, { file, line });
             }
             return (fr) => {
@@ -1420,14 +1569,21 @@ export class Compiler {
                 return ip.invoke(ip.select(ms, a, `super.${e.name}`), fr.t, a);
             };
         }
-        const t = e.target.kind === 'name' || e.target.kind === 'field' ? this.ref(e.target, sc) : { k: 'val' as const, ev: this.expr(e.target, sc) };
-        if (t.k === 'ns') throw new ApexCompileError(`Variable does not exist: ${t.parts.join('.')}`, { file, line });
+        const t =
+            e.target.kind === 'name' || e.target.kind === 'field'
+                ? this.ref(e.target, sc)
+                : { k: 'val' as const, ev: this.expr(e.target, sc) };
+        if (t.k === 'ns')
+            throw new ApexCompileError(`Variable does not exist: ${t.parts.join('.')}`, { file, line });
         if (t.k === 'type') {
             const r = t.r;
             if (r.k === 'class') {
                 const ms = r.cls.findStaticMethods(lname);
                 if (ms) return this.staticCall(ms, r.cls, args, `${r.cls.displayName}.${e.name}`);
-                throw new ApexCompileError(`Method does not exist or incorrect signature: ${r.cls.displayName}.${e.name}`, { file, line });
+                throw new ApexCompileError(
+                    `Method does not exist or incorrect signature: ${r.cls.displayName}.${e.name}`,
+                    { file, line }
+                );
             }
             // Static native methods are looked up once here, not per call.
             const nt = (r.k === 'native' || r.k === 'builtin') && r.nt ? r.nt : undefined;
@@ -1458,7 +1614,12 @@ export class Compiler {
                 }
             }
             // Natives: cache the function per receiver type at this call site.
-            const tn: unknown = typeof recv !== 'object' ? typeof recv : recv instanceof NativeObject ? recv.type : (recv as object).constructor;
+            const tn: unknown =
+                typeof recv !== 'object'
+                    ? typeof recv
+                    : recv instanceof NativeObject
+                      ? recv.type
+                      : (recv as object).constructor;
             if (site.tn === tn && site.f) return site.f(ip, recv, a);
             const f = recv instanceof ApexObject ? undefined : this.nativeMethod(recv, lname, a.length);
             if (f) {
@@ -1498,7 +1659,12 @@ export class Compiler {
             if (m.cls.staticState !== 2) ip.initStatics(m.cls);
             if (m.annotations.has('future') && !(ip.cur && ip.cur.m === m)) {
                 // Calls to @future methods run asynchronously (Apex Developer Guide, "Future Methods").
-                ip.hooks.async.enqueueFuture(ip, `${m.cls.displayName}.${m.name}`, () => void ip.invoke(m, null, a), ip.pos());
+                ip.hooks.async.enqueueFuture(
+                    ip,
+                    `${m.cls.displayName}.${m.name}`,
+                    () => void ip.invoke(m, null, a),
+                    ip.pos()
+                );
                 return null;
             }
             return ip.invoke(m, null, a);
@@ -1506,7 +1672,13 @@ export class Compiler {
     }
 
     /** Static call on a resolved non-user type (native, builtin, enum, SObject type). */
-    callStaticResolved(r: Resolved, lname: string, args: unknown[], pos: SourcePos, display?: string): unknown {
+    callStaticResolved(
+        r: Resolved,
+        lname: string,
+        args: unknown[],
+        pos: SourcePos,
+        display?: string
+    ): unknown {
         const ip = this.ip;
         if (r.k === 'class') {
             const ms = r.cls.findStaticMethods(lname);
@@ -1516,14 +1688,20 @@ export class Compiler {
             return ip.invoke(m, null, args);
         }
         if (r.k === 'enum') {
-            if (lname === 'values') return new ApexList({ name: r.en.name.toLowerCase(), display: r.en.displayName }, [...r.en.values]);
+            if (lname === 'values')
+                return new ApexList({ name: r.en.name.toLowerCase(), display: r.en.displayName }, [
+                    ...r.en.values
+                ]);
             if (lname === 'valueof' && args.length === 1) {
                 const v = r.en.byName.get(String(args[0]).toLowerCase());
                 if (!v || r.en.values.every((x) => x.name !== args[0])) {
                     if (v && v.name === args[0]) return v;
                     // valueOf is case-sensitive on the platform.
                     if (args[0] === null) return npe();
-                    return raise('NoSuchElementException', `No enum constant ${r.en.displayName}.${String(args[0])}`);
+                    return raise(
+                        'NoSuchElementException',
+                        `No enum constant ${r.en.displayName}.${String(args[0])}`
+                    );
                 }
                 return v;
             }
@@ -1551,7 +1729,11 @@ export class Compiler {
     }
 
     /** The native implementation of `recv.lname(...)` with `arity` arguments, if any (SObjects excluded: per-type natives may differ). */
-    private nativeMethod(recv: unknown, lname: string, arity: number): ((ctx: Interpreter, self: unknown, args: unknown[]) => unknown) | undefined {
+    private nativeMethod(
+        recv: unknown,
+        lname: string,
+        arity: number
+    ): ((ctx: Interpreter, self: unknown, args: unknown[]) => unknown) | undefined {
         if (isSObject(recv)) return undefined;
         const nt = this.nativeTypeOf(recv);
         const f = nt ? findNative(nt.methods, lname, arity) : undefined;
@@ -1559,7 +1741,14 @@ export class Compiler {
     }
 
     /** Dynamic method call on any receiver (natives and user objects). */
-    callOn(recv: unknown, lname: string, args: unknown[], _site: CallSite | null, pos: SourcePos, display?: string): unknown {
+    callOn(
+        recv: unknown,
+        lname: string,
+        args: unknown[],
+        _site: CallSite | null,
+        pos: SourcePos,
+        display?: string
+    ): unknown {
         const ip = this.ip;
         if (recv === null || recv === undefined) return npe();
         if (recv instanceof ApexObject) {
@@ -1618,7 +1807,8 @@ export function displayRuntimeType(v: unknown): string {
 function listGet(list: unknown, index: unknown): unknown {
     if (list === null || list === undefined || index === null || index === undefined) return npe();
     if (!(list instanceof ApexList)) {
-        if (list instanceof ApexMap) return raise('TypeException', 'Map index access is not supported; use get()');
+        if (list instanceof ApexMap)
+            return raise('TypeException', 'Map index access is not supported; use get()');
         return raise('TypeException', 'Expression must be a list type');
     }
     const i = typeof index === 'number' ? index : Number(index);

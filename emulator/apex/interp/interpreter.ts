@@ -4,7 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import type * as A from '../front/ast.js';
-import type { ApexContext, LimitCounters, RunningUser, StackFrame, TestState, TriggerEvent, TriggerVariables } from '../runtime/context.js';
+import type {
+    ApexContext,
+    LimitCounters,
+    RunningUser,
+    StackFrame,
+    TestState,
+    TriggerEvent,
+    TriggerVariables
+} from '../runtime/context.js';
 import { newLimitCounters } from '../runtime/context.js';
 import { ApexError, setStackProvider } from '../runtime/errors.js';
 import { defaultHooks, NotSupportedError } from '../runtime/hooks.js';
@@ -41,7 +49,12 @@ import type { FieldInfo, TriggerInfo } from './model.js';
 export type Resolved =
     | { readonly k: 'class'; readonly cls: ClassInfo; readonly ref: TypeRef }
     | { readonly k: 'enum'; readonly en: EnumInfo; readonly ref: TypeRef }
-    | { readonly k: 'native'; readonly nt: NativeType | undefined; readonly ref: TypeRef; readonly platform: boolean }
+    | {
+          readonly k: 'native';
+          readonly nt: NativeType | undefined;
+          readonly ref: TypeRef;
+          readonly platform: boolean;
+      }
     | { readonly k: 'sobject'; readonly name: string; readonly ref: TypeRef }
     | { readonly k: 'builtin'; readonly ref: TypeRef; readonly nt: NativeType | undefined };
 
@@ -120,7 +133,13 @@ export class Interpreter implements ApexContext {
     readonly natives = new NativeRegistry();
     limits: LimitCounters = newLimitCounters();
     user: RunningUser;
-    readonly test: TestState = { running: false, started: false, startCalled: false, mocks: new Map(), extra: new Map() };
+    readonly test: TestState = {
+        running: false,
+        started: false,
+        startCalled: false,
+        mocks: new Map(),
+        extra: new Map()
+    };
     orgTimeZone = 'America/Los_Angeles';
     /** Fixed clock; the host may change it. */
     clock = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -135,7 +154,8 @@ export class Interpreter implements ApexContext {
     depth = 0;
     /** Trigger context variable stack. */
     triggerStack: { sobject: string; event: TriggerEvent; vars: TriggerVariables }[] = [];
-    private platformTable: Record<string, { kind: string; values?: string[]; extends?: string }> | null = null;
+    private platformTable: Record<string, { kind: string; values?: string[]; extends?: string }> | null =
+        null;
     private readonly platformEnums = new Map<string, EnumInfo>();
     readonly exceptionBase: ClassInfo;
     private anonCounter = 0;
@@ -200,8 +220,26 @@ export class Interpreter implements ApexContext {
         const d = unit.decl;
         this.registerLines(unit.file, d);
         if (d.kind === 'trigger') {
-            const m = new MethodInfo(d.name, this.triggerHost(unit.file), null, true, [], [], T.void, d.line, new Set(), new Set());
-            this.triggers.push({ name: d.name, sobject: d.sobject.toLowerCase(), events: new Set(d.events), decl: d, file: unit.file, method: m });
+            const m = new MethodInfo(
+                d.name,
+                this.triggerHost(unit.file),
+                null,
+                true,
+                [],
+                [],
+                T.void,
+                d.line,
+                new Set(),
+                new Set()
+            );
+            this.triggers.push({
+                name: d.name,
+                sobject: d.sobject.toLowerCase(),
+                events: new Set(d.events),
+                decl: d,
+                file: unit.file,
+                method: m
+            });
             return;
         }
         if (d.kind === 'anonymous') throw new Error('use runAnonymousUnit for anonymous Apex');
@@ -217,8 +255,14 @@ export class Interpreter implements ApexContext {
     private declare(d: A.TypeDecl, file: string, outer: ClassInfo | null): ClassInfo | EnumInfo {
         const full = outer ? `${outer.name}.${d.name.toLowerCase()}` : d.name.toLowerCase();
         // Types declared in anonymous Apex are shown by their own name.
-        const display = outer && !outer.name.startsWith('anonymous') ? `${outer.displayName}.${d.name}` : d.name;
-        if (!outer && this.classes.has(full) && !(this.classes.get(full) as ClassInfo).decl && !SYSTEM_EXCEPTIONS.includes(display)) {
+        const display =
+            outer && !outer.name.startsWith('anonymous') ? `${outer.displayName}.${d.name}` : d.name;
+        if (
+            !outer &&
+            this.classes.has(full) &&
+            !(this.classes.get(full) as ClassInfo).decl &&
+            !SYSTEM_EXCEPTIONS.includes(display)
+        ) {
             // Redefinition of a synthetic name (e.g. a user class named like a platform exception) is allowed.
         }
         let info: ClassInfo | EnumInfo;
@@ -227,7 +271,9 @@ export class Interpreter implements ApexContext {
         } else {
             const c = new ClassInfo(full, display, d.kind, d, file, outer);
             info = c;
-            if (d.kind === 'class') for (const inner of d.inner) c.inner.set(inner.name.toLowerCase(), this.declare(inner, file, c));
+            if (d.kind === 'class')
+                for (const inner of d.inner)
+                    c.inner.set(inner.name.toLowerCase(), this.declare(inner, file, c));
         }
         if (outer) outer.inner.set(d.name.toLowerCase(), info);
         else this.classes.set(full, info);
@@ -325,7 +371,11 @@ export class Interpreter implements ApexContext {
         if (d.kind === 'class') {
             if (d.extends) {
                 const r = this.resolveType(d.extends.parts, c.outer ?? c, d.extends.line, c.file, true);
-                if (!r || r.k !== 'class') throw new NotSupportedError(`superclass ${d.extends.parts.join('.')}`, { file: c.file, line: d.line });
+                if (!r || r.k !== 'class')
+                    throw new NotSupportedError(`superclass ${d.extends.parts.join('.')}`, {
+                        file: c.file,
+                        line: d.line
+                    });
                 this.link(r.cls);
                 c.superclass = r.cls;
                 for (const s of r.cls.supertypes) c.supertypes.add(s);
@@ -368,13 +418,32 @@ export class Interpreter implements ApexContext {
                         line,
                         endLine: body.endLine
                     };
-                    const mi = new MethodInfo(decl.name, c, decl, isStatic, which === 'set' ? [type] : [], which === 'set' ? ['value'] : [], which === 'get' ? type : T.void, line, new Set(), p.mods.keywords);
+                    const mi = new MethodInfo(
+                        decl.name,
+                        c,
+                        decl,
+                        isStatic,
+                        which === 'set' ? [type] : [],
+                        which === 'set' ? ['value'] : [],
+                        which === 'get' ? type : T.void,
+                        line,
+                        new Set(),
+                        p.mods.keywords
+                    );
                     mi.accessorOf = p.name.toLowerCase();
                     return mi;
                 };
                 const getM = p.getter ? mk('get', p.getter.body, p.getter.line) : null;
                 const setM = p.setter ? mk('set', p.setter.body, p.setter.line) : null;
-                const accessor = getM || setM ? { get: getM, set: setM, autoGet: !!p.getter && !p.getter.body, autoSet: !!p.setter && !p.setter.body } : null;
+                const accessor =
+                    getM || setM
+                        ? {
+                              get: getM,
+                              set: setM,
+                              autoGet: !!p.getter && !p.getter.body,
+                              autoSet: !!p.setter && !p.setter.body
+                          }
+                        : null;
                 const fi: FieldInfo = {
                     name: p.name,
                     lname: p.name.toLowerCase(),
@@ -407,7 +476,9 @@ export class Interpreter implements ApexContext {
             const inherited = c.vtable.get(k) ?? [];
             const merged = inherited.filter((im) => !own.some((om) => sameSignature(om, im)));
             // Abstract interface declarations never shadow concrete inherited methods.
-            const ownConcrete = own.filter((m) => !(m.isAbstract && inherited.some((im) => sameSignature(im, m) && !im.isAbstract)));
+            const ownConcrete = own.filter(
+                (m) => !(m.isAbstract && inherited.some((im) => sameSignature(im, m) && !im.isAbstract))
+            );
             c.vtable.set(k, [...ownConcrete, ...merged]);
         }
     }
@@ -433,17 +504,27 @@ export class Interpreter implements ApexContext {
     private loadPlatformTable(): Record<string, { kind: string; values?: string[]; extends?: string }> {
         if (!this.platformTable) {
             const url = new URL('../../../vendor/apex-platform/platform-types.json', import.meta.url);
-            const raw = JSON.parse(readFileSync(url, 'utf8')) as Record<string, { kind: string; values?: string[]; extends?: string }>;
-            const table: Record<string, { kind: string; values?: string[]; extends?: string }> = Object.create(null);
-            for (const [k, v] of Object.entries(raw)) table[k.toLowerCase()] = { ...v, display: k } as (typeof table)[string];
+            const raw = JSON.parse(readFileSync(url, 'utf8')) as Record<
+                string,
+                { kind: string; values?: string[]; extends?: string }
+            >;
+            const table: Record<string, { kind: string; values?: string[]; extends?: string }> =
+                Object.create(null);
+            for (const [k, v] of Object.entries(raw))
+                table[k.toLowerCase()] = { ...v, display: k } as (typeof table)[string];
             this.platformTable = table;
         }
         return this.platformTable;
     }
 
     /** Platform table entry for a dotted lower-case name (System./Schema. prefixes optional). */
-    platformType(lname: string): { kind: string; values?: string[]; extends?: string; display: string } | null {
-        const table = this.loadPlatformTable() as Record<string, { kind: string; values?: string[]; extends?: string; display: string }>;
+    platformType(
+        lname: string
+    ): { kind: string; values?: string[]; extends?: string; display: string } | null {
+        const table = this.loadPlatformTable() as Record<
+            string,
+            { kind: string; values?: string[]; extends?: string; display: string }
+        >;
         for (const n of [lname, lname.replace(/^(system|schema)\./, '')]) {
             const e = table[n];
             if (e) return e;
@@ -455,7 +536,13 @@ export class Interpreter implements ApexContext {
      * Resolves a dotted type name as seen from class `from` (null = top level).
      * Returns null when nothing matches (caller decides whether that is an error).
      */
-    resolveType(parts: readonly string[], from: ClassInfo | null, line: number, file: string, quiet = false): Resolved | null {
+    resolveType(
+        parts: readonly string[],
+        from: ClassInfo | null,
+        line: number,
+        file: string,
+        quiet = false
+    ): Resolved | null {
         const lparts = parts.map((p) => p.toLowerCase());
         const r = this.resolveLower(lparts, from);
         if (!r && !quiet) throw new NotSupportedError(`type ${parts.join('.')}`, { file, line });
@@ -490,15 +577,30 @@ export class Interpreter implements ApexContext {
             return { k: 'sobject', name, ref: { name: name.toLowerCase(), display: name } };
         }
         const synthetic = this.classes.get(joined);
-        if (synthetic instanceof ClassInfo) return { k: 'class', cls: synthetic, ref: { name: joined, display: synthetic.displayName } };
+        if (synthetic instanceof ClassInfo)
+            return { k: 'class', cls: synthetic, ref: { name: joined, display: synthetic.displayName } };
         const nt = this.natives.get(joined);
         const pt = this.platformType(joined);
-        if (pt && pt.kind === 'enum') return { k: 'enum', en: this.platformEnum(pt.display, pt.values ?? []), ref: { name: pt.display.toLowerCase(), display: pt.display } };
+        if (pt && pt.kind === 'enum')
+            return {
+                k: 'enum',
+                en: this.platformEnum(pt.display, pt.values ?? []),
+                ref: { name: pt.display.toLowerCase(), display: pt.display }
+            };
         if (pt && /exception$/.test(joined) && pt.kind === 'class') {
             const c = this.defineException(pt.display);
             return { k: 'class', cls: c, ref: { name: c.name, display: c.displayName } };
         }
-        if (nt || pt) return { k: 'native', nt, ref: { name: nt ? nt.lowerName : pt!.display.toLowerCase(), display: nt ? nt.name : pt!.display }, platform: !!pt };
+        if (nt || pt)
+            return {
+                k: 'native',
+                nt,
+                ref: {
+                    name: nt ? nt.lowerName : pt!.display.toLowerCase(),
+                    display: nt ? nt.name : pt!.display
+                },
+                platform: !!pt
+            };
         return null;
     }
 
@@ -510,7 +612,8 @@ export class Interpreter implements ApexContext {
             if (!next) return null;
             cur = next;
         }
-        if (cur instanceof EnumInfo) return { k: 'enum', en: cur, ref: { name: cur.name, display: cur.displayName } };
+        if (cur instanceof EnumInfo)
+            return { k: 'enum', en: cur, ref: { name: cur.name, display: cur.displayName } };
         return { k: 'class', cls: cur, ref: { name: cur.name, display: cur.displayName } };
     }
 
@@ -533,7 +636,9 @@ export class Interpreter implements ApexContext {
             base = args.length > 0 ? { name: lparts[0], args } : { name: lparts[0] };
         } else {
             const r = this.resolveLower(lparts, from);
-            base = r ? { name: r.ref.name, display: r.ref.display, args: args.length ? args : undefined } : { name: lparts.join('.'), display: t.parts.join('.') };
+            base = r
+                ? { name: r.ref.name, display: r.ref.display, args: args.length ? args : undefined }
+                : { name: lparts.join('.'), display: t.parts.join('.') };
         }
         for (let i = 0; i < t.arrayDims; i++) base = { name: 'list', args: [base] };
         return base;
@@ -550,7 +655,8 @@ export class Interpreter implements ApexContext {
                 if (!r) return null;
                 args.push(r);
             }
-            if (lparts.length === 1 && BUILTINS.has(lparts[0])) return args.length ? { name: lparts[0], args } : { name: lparts[0] };
+            if (lparts.length === 1 && BUILTINS.has(lparts[0]))
+                return args.length ? { name: lparts[0], args } : { name: lparts[0] };
             const r = this.resolveLower(lparts, null);
             if (!r) return null;
             return args.length ? { ...r.ref, args } : r.ref;
@@ -615,7 +721,11 @@ export class Interpreter implements ApexContext {
             case 'set':
                 return v instanceof ApexSet && this.elemCompatible(v.elemType, t.args?.[0]);
             case 'map':
-                return v instanceof ApexMap && this.elemCompatible(v.keyType, t.args?.[0]) && this.elemCompatible(v.valueType, t.args?.[1]);
+                return (
+                    v instanceof ApexMap &&
+                    this.elemCompatible(v.keyType, t.args?.[0]) &&
+                    this.elemCompatible(v.valueType, t.args?.[1])
+                );
             case 'type':
                 return v instanceof TypeToken;
             default:
@@ -704,7 +814,14 @@ export class Interpreter implements ApexContext {
         if (c.outer) this.initStatics(c.outer);
         this.compiler.compileStaticInit(c);
         if (c.staticInit) {
-            const fr = new Frame(null, null, this.cur, 64, `Class.${c.displayName}: static initializer`, c.file);
+            const fr = new Frame(
+                null,
+                null,
+                this.cur,
+                64,
+                `Class.${c.displayName}: static initializer`,
+                c.file
+            );
             this.push(fr);
             try {
                 c.staticInit(fr);
@@ -772,7 +889,11 @@ export class Interpreter implements ApexContext {
         for (const m of ms) {
             if (m.params.length !== args.length) continue;
             let score = 1;
-            for (let i = 0; i < args.length && score > 0; i++) score = this.paramScore(args[i], m.params[i]) === 0 ? 0 : score + this.paramScore(args[i], m.params[i]);
+            for (let i = 0; i < args.length && score > 0; i++)
+                score =
+                    this.paramScore(args[i], m.params[i]) === 0
+                        ? 0
+                        : score + this.paramScore(args[i], m.params[i]);
             if (score > bestScore) {
                 best = m;
                 bestScore = score;
@@ -782,9 +903,15 @@ export class Interpreter implements ApexContext {
             const cand = ms.filter((m) => m.params.length === args.length);
             if (cand.length === 1) return cand[0];
             if (cand.length === 0) {
-                throw new ApexCompileError(`Method does not exist or incorrect signature: ${what}(${args.map((a) => runtimeTypeName(a)).join(', ')})`, this.pos());
+                throw new ApexCompileError(
+                    `Method does not exist or incorrect signature: ${what}(${args.map((a) => runtimeTypeName(a)).join(', ')})`,
+                    this.pos()
+                );
             }
-            throw new NotSupportedError(`method ${what} with ${args.length} argument(s) of types (${args.map((a) => runtimeTypeName(a)).join(', ')})`, this.pos());
+            throw new NotSupportedError(
+                `method ${what} with ${args.length} argument(s) of types (${args.map((a) => runtimeTypeName(a)).join(', ')})`,
+                this.pos()
+            );
         }
         return best;
     }
@@ -813,7 +940,10 @@ export class Interpreter implements ApexContext {
     construct(c: ClassInfo, args: unknown[]): ApexObject {
         if (c.staticState !== 2) this.initStatics(c);
         if (c.kind === 'interface' || c.decl?.mods.keywords.has('abstract')) {
-            throw new ApexError('TypeException', `Cannot instantiate abstract class or interface ${c.displayName}`);
+            throw new ApexError(
+                'TypeException',
+                `Cannot instantiate abstract class or interface ${c.displayName}`
+            );
         }
         const obj = new ApexObject(c, Object.create(null));
         this.runConstructor(c, obj, args);
@@ -833,7 +963,10 @@ export class Interpreter implements ApexContext {
                     this.runInstanceInit(c, obj);
                     return;
                 }
-                throw new NotSupportedError(`constructor ${c.displayName} with ${args.length} argument(s)`, this.pos());
+                throw new NotSupportedError(
+                    `constructor ${c.displayName} with ${args.length} argument(s)`,
+                    this.pos()
+                );
             }
             if (c.superclass) this.runConstructor(c.superclass, obj, []);
             this.runInstanceInit(c, obj);
@@ -846,7 +979,14 @@ export class Interpreter implements ApexContext {
     runInstanceInit(c: ClassInfo, obj: ApexObject): void {
         if (c.instanceInit === null) this.compiler.compileInstanceInit(c);
         if (c.instanceInitLocals < 0) return;
-        const fr = new Frame(null, obj, this.cur, c.instanceInitLocals, `Class.${c.displayName}: instance initializer`, c.file);
+        const fr = new Frame(
+            null,
+            obj,
+            this.cur,
+            c.instanceInitLocals,
+            `Class.${c.displayName}: instance initializer`,
+            c.file
+        );
         this.push(fr);
         try {
             c.instanceInit!(fr);
@@ -1009,7 +1149,8 @@ export class Interpreter implements ApexContext {
         const name = `anonymous${++this.anonCounter}`;
         const c = new ClassInfo(name, 'AnonymousBlock', 'class', d.members, unit.file, null);
         this.classes.set(name, c);
-        for (const inner of d.members.inner) c.inner.set(inner.name.toLowerCase(), this.declareInner(inner, unit.file, c));
+        for (const inner of d.members.inner)
+            c.inner.set(inner.name.toLowerCase(), this.declareInner(inner, unit.file, c));
         const linkTree = (k: ClassInfo): void => {
             this.link(k);
             for (const i of k.inner.values()) if (i instanceof ClassInfo) linkTree(i);
@@ -1055,7 +1196,8 @@ export class Interpreter implements ApexContext {
 
 function sameSignature(a: MethodInfo, b: MethodInfo): boolean {
     if (a.params.length !== b.params.length) return false;
-    for (let i = 0; i < a.params.length; i++) if (typeToString(a.params[i]).toLowerCase() !== typeToString(b.params[i]).toLowerCase()) return false;
+    for (let i = 0; i < a.params.length; i++)
+        if (typeToString(a.params[i]).toLowerCase() !== typeToString(b.params[i]).toLowerCase()) return false;
     return true;
 }
 

@@ -143,25 +143,13 @@ export class ClassInfo implements ClassLike {
     }
     /** Field lookup through superclasses. */
     findField(lname: string): FieldInfo | undefined {
-        for (let c: ClassInfo | null = this; c; c = c.superclass) {
-            const f = c.fields.get(lname);
-            if (f) return f;
-        }
-        return undefined;
+        return this.fields.get(lname) ?? this.superclass?.findField(lname);
     }
     findStaticField(lname: string): FieldInfo | undefined {
-        for (let c: ClassInfo | null = this; c; c = c.superclass) {
-            const f = c.staticFields.get(lname);
-            if (f) return f;
-        }
-        return undefined;
+        return this.staticFields.get(lname) ?? this.superclass?.findStaticField(lname);
     }
     findStaticMethods(lname: string): MethodInfo[] | undefined {
-        for (let c: ClassInfo | null = this; c; c = c.superclass) {
-            const m = c.staticMethods.get(lname);
-            if (m) return m;
-        }
-        return undefined;
+        return this.staticMethods.get(lname) ?? this.superclass?.findStaticMethods(lname);
     }
 }
 

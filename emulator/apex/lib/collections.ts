@@ -21,7 +21,8 @@ function M(self: unknown): ApexMap {
 function conv(ctx: ApexContext, v: unknown, t: TypeRef): unknown {
     // Only these element types ever convert on assignment (see Interpreter.coerce).
     const n = t.name;
-    if (n === 'long' || n === 'double' || n === 'decimal' || n === 'id' || n === 'string') return ctx.coerce(v, t);
+    if (n === 'long' || n === 'double' || n === 'decimal' || n === 'id' || n === 'string')
+        return ctx.coerce(v, t);
     return v;
 }
 
@@ -39,7 +40,8 @@ function sameElement(a: unknown, b: unknown): boolean {
 }
 
 function bounds(l: ApexList, i: number, inclusiveEnd = false): void {
-    if (i < 0 || i > l.items.length || (!inclusiveEnd && i === l.items.length)) raise('ListException', `List index out of bounds: ${i}`);
+    if (i < 0 || i > l.items.length || (!inclusiveEnd && i === l.items.length))
+        raise('ListException', `List index out of bounds: ${i}`);
 }
 
 /** Apex List.sort(): natural order; SObjects and user Comparables via compareTo. */
@@ -76,7 +78,11 @@ export function installCollections(r: NativeRegistry): void {
                 return null;
             },
             clone: (_c, self) => new ApexList(L(self).elemType, [...L(self).items]),
-            deepclone: (ctx, self, args) => new ApexList(L(self).elemType, L(self).items.map((x) => (isSObject(x) ? x.cloneRecord(args[0] === true, true) : x))),
+            deepclone: (ctx, self, args) =>
+                new ApexList(
+                    L(self).elemType,
+                    L(self).items.map((x) => (isSObject(x) ? x.cloneRecord(args[0] === true, true) : x))
+                ),
             contains: (_c, self, [v]) => L(self).items.some((x) => sameElement(x, v)),
             equals: (_c, self, [o]) => ops.equals(self, o),
             get: (_c, self, [i]) => {
@@ -117,7 +123,8 @@ export function installCollections(r: NativeRegistry): void {
             },
             next: (_c, self) => {
                 const st = (self as NativeObject<{ items: unknown[]; i: number }>).state;
-                if (st.i >= st.items.length) raise('NoSuchElementException', 'Iterator has no more elements.');
+                if (st.i >= st.items.length)
+                    raise('NoSuchElementException', 'Iterator has no more elements.');
                 return st.items[st.i++];
             }
         }
@@ -155,14 +162,16 @@ export function installCollections(r: NativeRegistry): void {
                 return s;
             },
             contains: (ctx, self, [v]) => S(self).map.has(ops.key(conv(ctx, v, S(self).elemType))),
-            containsall: (ctx, self, [o]) => itemsOf(o).every((v) => S(self).map.has(ops.key(conv(ctx, v, S(self).elemType)))),
+            containsall: (ctx, self, [o]) =>
+                itemsOf(o).every((v) => S(self).map.has(ops.key(conv(ctx, v, S(self).elemType)))),
             equals: (_c, self, [o]) => ops.equals(self, o),
             hashcode: (_c, self) => hashCodeOf(ops.stringOf(self)),
             isempty: (_c, self) => S(self).map.size === 0,
             remove: (ctx, self, [v]) => S(self).map.delete(ops.key(conv(ctx, v, S(self).elemType))),
             removeall: (ctx, self, [o]) => {
                 let changed = false;
-                for (const v of itemsOf(o)) if (S(self).map.delete(ops.key(conv(ctx, v, S(self).elemType)))) changed = true;
+                for (const v of itemsOf(o))
+                    if (S(self).map.delete(ops.key(conv(ctx, v, S(self).elemType)))) changed = true;
                 return changed;
             },
             retainall: (ctx, self, [o]) => {

@@ -67,14 +67,36 @@ export function zoneOffset(ms: number, tz: string): number {
 }
 
 /** Instant for a wall-clock time in a zone. */
-export function fromLocal(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, tz: string): number {
+export function fromLocal(
+    y: number,
+    mo: number,
+    d: number,
+    h: number,
+    mi: number,
+    s: number,
+    ms: number,
+    tz: string
+): number {
     const guess = Date.UTC(y, mo - 1, d, h, mi, s, ms);
     let t = guess - zoneOffset(guess, tz);
     t = guess - zoneOffset(t, tz);
     return t;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Java SimpleDateFormat subset: y M d H h m s S E a z Z X and 'quoted' text. */
@@ -110,7 +132,12 @@ export function formatPattern(ms: number, pattern: string, tz: string): string {
                 out += n === 2 ? pad(p.year % 100, 2) : pad(p.year, n);
                 break;
             case 'M':
-                out += n >= 4 ? MONTHS[p.month - 1] : n === 3 ? MONTHS[p.month - 1].slice(0, 3) : pad(p.month, n);
+                out +=
+                    n >= 4
+                        ? MONTHS[p.month - 1]
+                        : n === 3
+                          ? MONTHS[p.month - 1].slice(0, 3)
+                          : pad(p.month, n);
                 break;
             case 'd':
                 out += pad(p.day, n);
@@ -144,7 +171,8 @@ export function formatPattern(ms: number, pattern: string, tz: string): string {
             case 'X': {
                 const m = Math.round(off / 60000);
                 if (m === 0) out += 'Z';
-                else out += `${m < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(m) / 60), 2)}${n >= 3 ? ':' : ''}${pad(Math.abs(m) % 60, 2)}`;
+                else
+                    out += `${m < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(m) / 60), 2)}${n >= 3 ? ':' : ''}${pad(Math.abs(m) % 60, 2)}`;
                 break;
             }
             case 'z':
@@ -154,7 +182,9 @@ export function formatPattern(ms: number, pattern: string, tz: string): string {
                 out += String(p.weekday === 0 ? 7 : p.weekday);
                 break;
             case 'D': {
-                const doy = Math.floor((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / 86400000) + 1;
+                const doy =
+                    Math.floor((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / 86400000) +
+                    1;
                 out += pad(doy, n);
                 break;
             }
@@ -166,7 +196,9 @@ export function formatPattern(ms: number, pattern: string, tz: string): string {
 }
 
 function shortZoneName(ms: number, tz: string): string {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(ms));
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(
+        new Date(ms)
+    );
     return parts.find((x) => x.type === 'timeZoneName')?.value ?? tz;
 }
 
@@ -222,16 +254,24 @@ function parseDateString(s: string): ApexDate {
     const y = Number(m[1]);
     const mo = Number(m[2]);
     const d = Number(m[3]);
-    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return raise('TypeException', `Invalid date: ${s}`);
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
+        return raise('TypeException', `Invalid date: ${s}`);
     return new ApexDate(y, mo, d);
 }
 
 /** Parses 'yyyy-MM-dd HH:mm:ss' (and ISO 8601 with zone). Returns [parts, explicit instant]. */
 function parseDatetimeString(s: string): { parts: number[]; instant: number | null } {
-    const iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s.trim());
+    const iso =
+        /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+            s.trim()
+        );
     if (!iso) {
         const dOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim());
-        if (dOnly) return { parts: [Number(dOnly[1]), Number(dOnly[2]), Number(dOnly[3]), 0, 0, 0, 0], instant: null };
+        if (dOnly)
+            return {
+                parts: [Number(dOnly[1]), Number(dOnly[2]), Number(dOnly[3]), 0, 0, 0, 0],
+                instant: null
+            };
         return raise('TypeException', `Invalid date/time: ${s}`);
     }
     const parts = [1, 2, 3, 4, 5, 6].map((i) => Number(iso[i] ?? 0));
@@ -243,7 +283,10 @@ function parseDatetimeString(s: string): { parts: number[]; instant: number | nu
             const digits = iso[8].slice(1).replace(':', '');
             off = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
         }
-        return { parts, instant: Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], parts[6]) - off };
+        return {
+            parts,
+            instant: Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], parts[6]) - off
+        };
     }
     return { parts, instant: null };
 }
@@ -316,7 +359,12 @@ export function installDatetime(r: NativeRegistry): void {
                 const back = (wd - first + 7) % 7;
                 return ApexDate.fromEpochDay(d.toEpochDay() - back);
             },
-            format: (ctx, self) => formatPattern(Date.UTC(date(self).year, date(self).month - 1, date(self).day), localeDatePattern(ctx.user.locale), 'UTC'),
+            format: (ctx, self) =>
+                formatPattern(
+                    Date.UTC(date(self).year, date(self).month - 1, date(self).day),
+                    localeDatePattern(ctx.user.locale),
+                    'UTC'
+                ),
             tostring: (_ctx, self) => date(self).toString(),
             equals: (_ctx, self, [o]) => ops.equals(self, o),
             hashcode: (_ctx, self) => date(self).toEpochDay()
@@ -332,14 +380,17 @@ export function installDatetime(r: NativeRegistry): void {
                 const tt = tm(t);
                 return new ApexDatetime(fromLocal(dd.year, dd.month, dd.day, 0, 0, 0, tt.ms, tzOf(ctx)));
             },
-            'newinstance/3': (ctx, [y, m, d]) => new ApexDatetime(fromLocal(int(y), int(m), int(d), 0, 0, 0, 0, tzOf(ctx))),
-            'newinstance/6': (ctx, [y, m, d, h, mi, s]) => new ApexDatetime(fromLocal(int(y), int(m), int(d), int(h), int(mi), int(s), 0, tzOf(ctx))),
+            'newinstance/3': (ctx, [y, m, d]) =>
+                new ApexDatetime(fromLocal(int(y), int(m), int(d), 0, 0, 0, 0, tzOf(ctx))),
+            'newinstance/6': (ctx, [y, m, d, h, mi, s]) =>
+                new ApexDatetime(fromLocal(int(y), int(m), int(d), int(h), int(mi), int(s), 0, tzOf(ctx))),
             'newinstancegmt/2': (_ctx, [d, t]) => {
                 const dd = date(d);
                 return new ApexDatetime(Date.UTC(dd.year, dd.month - 1, dd.day) + tm(t).ms);
             },
             'newinstancegmt/3': (_ctx, [y, m, d]) => new ApexDatetime(Date.UTC(int(y), int(m) - 1, int(d))),
-            'newinstancegmt/6': (_ctx, [y, m, d, h, mi, s]) => new ApexDatetime(Date.UTC(int(y), int(m) - 1, int(d), int(h), int(mi), int(s))),
+            'newinstancegmt/6': (_ctx, [y, m, d, h, mi, s]) =>
+                new ApexDatetime(Date.UTC(int(y), int(m) - 1, int(d), int(h), int(mi), int(s))),
             now: (ctx) => new ApexDatetime(ctx.now()),
             valueof: (ctx, [s]) => {
                 if (s === null) return null;
@@ -366,12 +417,16 @@ export function installDatetime(r: NativeRegistry): void {
             addmonths: (ctx, self, [n]) => {
                 const p = localParts(dt(self).ms, tzOf(ctx));
                 const d = addMonths(new ApexDate(p.year, p.month, p.day), int(n));
-                return new ApexDatetime(fromLocal(d.year, d.month, d.day, p.hour, p.minute, p.second, p.ms, tzOf(ctx)));
+                return new ApexDatetime(
+                    fromLocal(d.year, d.month, d.day, p.hour, p.minute, p.second, p.ms, tzOf(ctx))
+                );
             },
             addyears: (ctx, self, [n]) => {
                 const p = localParts(dt(self).ms, tzOf(ctx));
                 const d = addMonths(new ApexDate(p.year, p.month, p.day), int(n) * 12);
-                return new ApexDatetime(fromLocal(d.year, d.month, d.day, p.hour, p.minute, p.second, p.ms, tzOf(ctx)));
+                return new ApexDatetime(
+                    fromLocal(d.year, d.month, d.day, p.hour, p.minute, p.second, p.ms, tzOf(ctx))
+                );
             },
             date: (ctx, self) => {
                 const p = localParts(dt(self).ms, tzOf(ctx));
@@ -400,11 +455,17 @@ export function installDatetime(r: NativeRegistry): void {
             minutegmt: (_ctx, self) => localParts(dt(self).ms, 'UTC').minute,
             secondgmt: (_ctx, self) => localParts(dt(self).ms, 'UTC').second,
             millisecondgmt: (_ctx, self) => ((dt(self).ms % 1000) + 1000) % 1000,
-            'format/0': (ctx, self) => formatPattern(dt(self).ms, `${localeDatePattern(ctx.user.locale)} ${localeTimePattern(ctx.user.locale)}`, tzOf(ctx)),
+            'format/0': (ctx, self) =>
+                formatPattern(
+                    dt(self).ms,
+                    `${localeDatePattern(ctx.user.locale)} ${localeTimePattern(ctx.user.locale)}`,
+                    tzOf(ctx)
+                ),
             'format/1': (ctx, self, [p]) => formatPattern(dt(self).ms, str(p), tzOf(ctx)),
             'format/2': (_ctx, self, [p, tz]) => formatPattern(dt(self).ms, str(p), str(tz)),
             formatgmt: (_ctx, self, [p]) => formatPattern(dt(self).ms, str(p), 'GMT'),
-            formatlong: (ctx, self) => formatPattern(dt(self).ms, `${localeDatePattern(ctx.user.locale)} h:mm:ss a z`, tzOf(ctx)),
+            formatlong: (ctx, self) =>
+                formatPattern(dt(self).ms, `${localeDatePattern(ctx.user.locale)} h:mm:ss a z`, tzOf(ctx)),
             issameday: (ctx, self, [o]) => {
                 const a = localParts(dt(self).ms, tzOf(ctx));
                 const b = localParts(dt(o).ms, tzOf(ctx));
@@ -419,17 +480,22 @@ export function installDatetime(r: NativeRegistry): void {
     r.register({
         name: 'Time',
         statics: {
-            newinstance: (_ctx, [h, m, s, ms]) => new ApexTime((((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)) % 86400000)
+            newinstance: (_ctx, [h, m, s, ms]) =>
+                new ApexTime((((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)) % 86400000)
         },
         methods: {
             hour: (_ctx, self) => Math.floor(tm(self).ms / 3600000),
             minute: (_ctx, self) => Math.floor(tm(self).ms / 60000) % 60,
             second: (_ctx, self) => Math.floor(tm(self).ms / 1000) % 60,
             millisecond: (_ctx, self) => tm(self).ms % 1000,
-            addhours: (_ctx, self, [n]) => new ApexTime((((tm(self).ms + int(n) * 3600000) % 86400000) + 86400000) % 86400000),
-            addminutes: (_ctx, self, [n]) => new ApexTime((((tm(self).ms + int(n) * 60000) % 86400000) + 86400000) % 86400000),
-            addseconds: (_ctx, self, [n]) => new ApexTime((((tm(self).ms + int(n) * 1000) % 86400000) + 86400000) % 86400000),
-            addmilliseconds: (_ctx, self, [n]) => new ApexTime((((tm(self).ms + int(n)) % 86400000) + 86400000) % 86400000),
+            addhours: (_ctx, self, [n]) =>
+                new ApexTime((((tm(self).ms + int(n) * 3600000) % 86400000) + 86400000) % 86400000),
+            addminutes: (_ctx, self, [n]) =>
+                new ApexTime((((tm(self).ms + int(n) * 60000) % 86400000) + 86400000) % 86400000),
+            addseconds: (_ctx, self, [n]) =>
+                new ApexTime((((tm(self).ms + int(n) * 1000) % 86400000) + 86400000) % 86400000),
+            addmilliseconds: (_ctx, self, [n]) =>
+                new ApexTime((((tm(self).ms + int(n)) % 86400000) + 86400000) % 86400000),
             tostring: (_ctx, self) => tm(self).toString()
         }
     });

@@ -195,15 +195,26 @@ function toJson(ip: Interpreter, v: unknown, suppressNulls: boolean, seen: Set<u
         if (v instanceof ApexSet) return [...v.map.values()].map((x) => toJson(ip, x, suppressNulls, seen));
         if (v instanceof ApexMap) {
             const o: { [k: string]: JVal } = {};
-            for (const [k, kv] of v.keys) o[ops.stringOf(kv)] = toJson(ip, v.values.get(k), suppressNulls, seen);
+            for (const [k, kv] of v.keys)
+                o[ops.stringOf(kv)] = toJson(ip, v.values.get(k), suppressNulls, seen);
             return o;
         }
         if (isSObject(v)) {
             const o: { [k: string]: JVal } = {};
             const id = v.get('Id');
-            o.attributes = id ? { type: v.sobjectType, url: `/services/data/v65.0/sobjects/${v.sobjectType}/${ops.stringOf(id)}` } : { type: v.sobjectType };
+            o.attributes = id
+                ? {
+                      type: v.sobjectType,
+                      url: `/services/data/v65.0/sobjects/${v.sobjectType}/${ops.stringOf(id)}`
+                  }
+                : { type: v.sobjectType };
             for (const [f, x] of v.populatedFields()) {
-                if (x instanceof ApexList) o[f] = { totalSize: num(String(x.items.length)), done: true, records: x.items.map((r) => toJson(ip, r, suppressNulls, seen)) };
+                if (x instanceof ApexList)
+                    o[f] = {
+                        totalSize: num(String(x.items.length)),
+                        done: true,
+                        records: x.items.map((r) => toJson(ip, r, suppressNulls, seen))
+                    };
                 else o[f] = toJson(ip, x, suppressNulls, seen);
             }
             return o;
@@ -272,7 +283,8 @@ function numberValue(text: string): unknown {
 
 function typed(ip: Interpreter, v: JVal, t: TypeRef, strict: boolean): unknown {
     if (v === null) return null;
-    const bad = (): never => raise('JSONException', `Illegal value for ${t.display ?? t.name}: ${render(v, false)}`);
+    const bad = (): never =>
+        raise('JSONException', `Illegal value for ${t.display ?? t.name}: ${render(v, false)}`);
     switch (t.name) {
         case 'object':
             return untyped(v);
@@ -335,7 +347,15 @@ function typed(ip: Interpreter, v: JVal, t: TypeRef, strict: boolean): unknown {
             const vt = t.args?.[1] ?? T.object;
             const m = new ApexMap(kt, vt);
             for (const [k, x] of Object.entries(v)) {
-                const kv = kt.name === 'string' ? k : typed(ip, isNumericText(k) ? ({ num: k, __jnum: true } as unknown as JNum) : k, kt, strict);
+                const kv =
+                    kt.name === 'string'
+                        ? k
+                        : typed(
+                              ip,
+                              isNumericText(k) ? ({ num: k, __jnum: true } as unknown as JNum) : k,
+                              kt,
+                              strict
+                          );
                 const key = ops.key(kv);
                 m.keys.set(key, kv);
                 m.values.set(key, typed(ip, x, vt, strict));
@@ -353,20 +373,34 @@ function typed(ip: Interpreter, v: JVal, t: TypeRef, strict: boolean): unknown {
     if (ip.hooks.sobjects.isSObjectType(t.name) || t.name === 'sobject') {
         if (typeof v !== 'object' || Array.isArray(v) || isNum(v)) return bad();
         const attrs = v.attributes as { [k: string]: JVal } | undefined;
-        const typeName = t.name === 'sobject' ? (attrs && typeof attrs.type === 'string' ? attrs.type : bad()) : ip.hooks.sobjects.canonicalName(t.name);
+        const typeName =
+            t.name === 'sobject'
+                ? attrs && typeof attrs.type === 'string'
+                    ? attrs.type
+                    : bad()
+                : ip.hooks.sobjects.canonicalName(t.name);
         const fields = new Map<string, unknown>();
         for (const [k, x] of Object.entries(v)) {
             if (k === 'attributes') continue;
             if (x !== null && typeof x === 'object' && !Array.isArray(x) && !isNum(x)) {
                 const rec = x as { [k: string]: JVal };
                 if (Array.isArray(rec.records)) {
-                    fields.set(k, new ApexList(T.sobject, rec.records.map((r) => typed(ip, r, T.sobject, strict))));
+                    fields.set(
+                        k,
+                        new ApexList(
+                            T.sobject,
+                            rec.records.map((r) => typed(ip, r, T.sobject, strict))
+                        )
+                    );
                     continue;
                 }
                 fields.set(k, typed(ip, x, T.sobject, strict));
                 continue;
             }
-            fields.set(k, x === null || typeof x !== 'object' ? x : isNum(x) ? numberValue(x.num) : untyped(x));
+            fields.set(
+                k,
+                x === null || typeof x !== 'object' ? x : isNum(x) ? numberValue(x.num) : untyped(x)
+            );
         }
         return ip.hooks.sobjects.create(ip, typeName, fields, ip.pos());
     }
@@ -396,15 +430,19 @@ export function installJson(r: NativeRegistry): void {
         name: 'JSON',
         statics: {
             'serialize/1': (ctx, [v]) => render(toJson(ctx as Interpreter, v, false, new Set()), false),
-            'serialize/2': (ctx, [v, sup]) => render(toJson(ctx as Interpreter, v, sup === true, new Set()), false),
+            'serialize/2': (ctx, [v, sup]) =>
+                render(toJson(ctx as Interpreter, v, sup === true, new Set()), false),
             'serializepretty/1': (ctx, [v]) => render(toJson(ctx as Interpreter, v, false, new Set()), true),
-            'serializepretty/2': (ctx, [v, sup]) => render(toJson(ctx as Interpreter, v, sup === true, new Set()), true),
+            'serializepretty/2': (ctx, [v, sup]) =>
+                render(toJson(ctx as Interpreter, v, sup === true, new Set()), true),
             deserialize: (ctx, [text, type]) => {
-                if (!(type instanceof TypeToken)) return raise('NullPointerException', 'Argument cannot be null');
+                if (!(type instanceof TypeToken))
+                    return raise('NullPointerException', 'Argument cannot be null');
                 return typed(ctx as Interpreter, parseJson(str(text)), type.type, false);
             },
             deserializestrict: (ctx, [text, type]) => {
-                if (!(type instanceof TypeToken)) return raise('NullPointerException', 'Argument cannot be null');
+                if (!(type instanceof TypeToken))
+                    return raise('NullPointerException', 'Argument cannot be null');
                 return typed(ctx as Interpreter, parseJson(str(text)), type.type, true);
             },
             deserializeuntyped: (_ctx, [text]) => untyped(parseJson(str(text)))
@@ -430,7 +468,8 @@ function G(self: unknown): GenState {
 function emit(g: GenState, v: JVal): void {
     const top = g.stack[g.stack.length - 1];
     if (!top) {
-        if (g.root !== undefined) raise('JSONException', 'Can not write a value: the generator already holds a complete value');
+        if (g.root !== undefined)
+            raise('JSONException', 'Can not write a value: the generator already holds a complete value');
         g.root = v;
         return;
     }
@@ -444,7 +483,8 @@ function emit(g: GenState, v: JVal): void {
 
 function fieldThen(g: GenState, name: unknown, v: JVal): null {
     const top = g.stack[g.stack.length - 1];
-    if (!top || Array.isArray(top.node)) raise('JSONException', 'Can not write a field name, expecting a value');
+    if (!top || Array.isArray(top.node))
+        raise('JSONException', 'Can not write a field name, expecting a value');
     top.key = str(name);
     emit(g, v);
     return null;
@@ -455,7 +495,13 @@ export function installJsonGenerator(r: NativeRegistry): void {
     r.register({
         name: 'JSON',
         statics: {
-            creategenerator: (_ctx, [pretty]) => new NativeObject<GenState>('jsongenerator', { pretty: pretty === true, stack: [], root: undefined, closed: false })
+            creategenerator: (_ctx, [pretty]) =>
+                new NativeObject<GenState>('jsongenerator', {
+                    pretty: pretty === true,
+                    stack: [],
+                    root: undefined,
+                    closed: false
+                })
         }
     });
     r.register({
@@ -485,12 +531,14 @@ export function installJsonGenerator(r: NativeRegistry): void {
             },
             writefieldname: (_c, self, [n]) => {
                 const top = G(self).stack[G(self).stack.length - 1];
-                if (!top || Array.isArray(top.node)) raise('JSONException', 'Can not write a field name, expecting a value');
+                if (!top || Array.isArray(top.node))
+                    raise('JSONException', 'Can not write a field name, expecting a value');
                 top.key = str(n);
                 return null;
             },
             writestring: (ctx, self, [v]) => (emit(G(self), val(ctx, v === null ? null : str(v))), null),
-            writestringfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v === null ? null : str(v))),
+            writestringfield: (ctx, self, [n, v]) =>
+                fieldThen(G(self), n, val(ctx, v === null ? null : str(v))),
             writenumber: (ctx, self, [v]) => (emit(G(self), val(ctx, v)), null),
             writenumberfield: (ctx, self, [n, v]) => fieldThen(G(self), n, val(ctx, v)),
             writeboolean: (_c, self, [v]) => (emit(G(self), v as boolean), null),

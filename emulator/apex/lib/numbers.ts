@@ -88,7 +88,8 @@ export function installNumbers(r: NativeRegistry): void {
                 if (v === null) return null;
                 if (typeof v === 'string') {
                     const n = Number(v.trim());
-                    if (v.trim() === '' || Number.isNaN(n)) return raise('TypeException', `Invalid double: ${v}`);
+                    if (v.trim() === '' || Number.isNaN(n))
+                        return raise('TypeException', `Invalid double: ${v}`);
                     return new ApexDouble(n);
                 }
                 return new ApexDouble(ops.toNum(v));
@@ -99,7 +100,8 @@ export function installNumbers(r: NativeRegistry): void {
             longvalue: (_c, self) => BigInt(Math.trunc((self as ApexDouble).v)),
             doublevalue: (_c, self) => self,
             round: (_c, self) => BigInt(Math.round((self as ApexDouble).v)),
-            format: (_c, self) => (self as ApexDouble).v.toLocaleString('en-US', { maximumFractionDigits: 3 }),
+            format: (_c, self) =>
+                (self as ApexDouble).v.toLocaleString('en-US', { maximumFractionDigits: 3 }),
             tostring: (_c, self) => formatDouble((self as ApexDouble).v),
             equals: (_c, self, [o]) => ops.equals(self, o),
             hashcode: (_c, self) => hashCodeOf(self)
@@ -117,17 +119,26 @@ export function installNumbers(r: NativeRegistry): void {
         },
         methods: {
             'setscale/1': (_c, self, [n]) => ops.decSetScale(dec(self), int(n), 'HALF_EVEN'),
-            'setscale/2': (_c, self, [n, mode]) => ops.decSetScale(dec(self), int(n), mode instanceof EnumValue ? mode.name : str(mode)),
+            'setscale/2': (_c, self, [n, mode]) =>
+                ops.decSetScale(dec(self), int(n), mode instanceof EnumValue ? mode.name : str(mode)),
             scale: (_c, self) => dec(self).scale,
             precision: (_c, self) => dec(self).precision(),
-            abs: (_c, self) => (dec(self).signum() < 0 ? new Decimal(-dec(self).unscaled, dec(self).scale) : self),
+            abs: (_c, self) =>
+                dec(self).signum() < 0 ? new Decimal(-dec(self).unscaled, dec(self).scale) : self,
             'divide/2': (_c, self, [d, scale]) => divideScaled(dec(self), dec(d), int(scale), 'HALF_UP'),
-            'divide/3': (_c, self, [d, scale, mode]) => divideScaled(dec(self), dec(d), int(scale), mode instanceof EnumValue ? mode.name : str(mode)),
+            'divide/3': (_c, self, [d, scale, mode]) =>
+                divideScaled(
+                    dec(self),
+                    dec(d),
+                    int(scale),
+                    mode instanceof EnumValue ? mode.name : str(mode)
+                ),
             intvalue: (_c, self) => Number(BigInt.asIntN(32, ops.toLong(self))),
             longvalue: (_c, self) => ops.toLong(self),
             doublevalue: (_c, self) => new ApexDouble(dec(self).toNumber()),
             'round/0': (_c, self) => ops.toLong(ops.decSetScale(dec(self), 0, 'HALF_EVEN')),
-            'round/1': (_c, self, [mode]) => ops.toLong(ops.decSetScale(dec(self), 0, mode instanceof EnumValue ? mode.name : str(mode))),
+            'round/1': (_c, self, [mode]) =>
+                ops.toLong(ops.decSetScale(dec(self), 0, mode instanceof EnumValue ? mode.name : str(mode))),
             stripTrailingZeros: (_c, self) => {
                 let d = dec(self);
                 if (d.unscaled === 0n) return new Decimal(0n, 0);
@@ -217,8 +228,14 @@ export function installNumbers(r: NativeRegistry): void {
             sqrt: (_c, [a]) => same(a instanceof Decimal ? a : new ApexDouble(0), Math.sqrt(num(a))),
             ceil: (_c, [a]) => same(a, Math.ceil(num(a))),
             floor: (_c, [a]) => same(a, Math.floor(num(a))),
-            round: (_c, [a]) => (a instanceof Decimal ? Number(ops.toLong(ops.decSetScale(a, 0, 'HALF_EVEN'))) : Math.round(num(a)) | 0),
-            roundtolong: (_c, [a]) => (a instanceof Decimal ? ops.toLong(ops.decSetScale(a, 0, 'HALF_EVEN')) : BigInt(Math.round(num(a)))),
+            round: (_c, [a]) =>
+                a instanceof Decimal
+                    ? Number(ops.toLong(ops.decSetScale(a, 0, 'HALF_EVEN')))
+                    : Math.round(num(a)) | 0,
+            roundtolong: (_c, [a]) =>
+                a instanceof Decimal
+                    ? ops.toLong(ops.decSetScale(a, 0, 'HALF_EVEN'))
+                    : BigInt(Math.round(num(a))),
             random: () => new ApexDouble(Math.random()),
             signum: (_c, [a]) => same(a, Math.sign(num(a))),
             exp: (_c, [a]) => new ApexDouble(Math.exp(num(a))),
@@ -255,6 +272,8 @@ function divideScaled(a: Decimal, b: Decimal, scale: number, mode: string): Deci
     const q = new Decimal(num / den, guard);
     const exact = num % den === 0n;
     // A non-zero remainder below the guard digits must still round away in UP/CEILING modes.
-    const adjusted = exact ? q : new Decimal(q.unscaled * 10n + (num < 0n !== den < 0n ? -1n : 1n), guard + 1);
+    const adjusted = exact
+        ? q
+        : new Decimal(q.unscaled * 10n + (num < 0n !== den < 0n ? -1n : 1n), guard + 1);
     return ops.decSetScale(adjusted, scale, mode);
 }

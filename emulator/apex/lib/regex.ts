@@ -49,7 +49,8 @@ export function installRegex(r: NativeRegistry): void {
             quote: (_c, [s]) => `\\Q${str(s)}\\E`
         },
         methods: {
-            matcher: (_c, self, [input]) => new NativeObject('matcher', { pattern: P(self), input: str(input), pos: 0, match: null }),
+            matcher: (_c, self, [input]) =>
+                new NativeObject('matcher', { pattern: P(self), input: str(input), pos: 0, match: null }),
             pattern: (_c, self) => P(self).source,
             'split/1': (_c, self, [input]) => strList(javaSplit(str(input), P(self).source)),
             'split/2': (_c, self, [input, n]) => strList(javaSplit(str(input), P(self).source, int(n))),
@@ -109,8 +110,16 @@ export function installRegex(r: NativeRegistry): void {
                 m.match = null;
                 return self;
             },
-            replaceall: (_c, self, [rep]) => M(self).input.replace(new RegExp(M(self).pattern.re.source, `${M(self).pattern.re.flags.replace('g', '')}g`), str(rep)),
-            replacefirst: (_c, self, [rep]) => M(self).input.replace(new RegExp(M(self).pattern.re.source, M(self).pattern.re.flags.replace('g', '')), str(rep)),
+            replaceall: (_c, self, [rep]) =>
+                M(self).input.replace(
+                    new RegExp(M(self).pattern.re.source, `${M(self).pattern.re.flags.replace('g', '')}g`),
+                    str(rep)
+                ),
+            replacefirst: (_c, self, [rep]) =>
+                M(self).input.replace(
+                    new RegExp(M(self).pattern.re.source, M(self).pattern.re.flags.replace('g', '')),
+                    str(rep)
+                ),
             pattern: (_c, self) => new NativeObject('pattern', M(self).pattern)
         }
     });

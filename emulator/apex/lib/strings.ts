@@ -24,7 +24,10 @@ export function javaRegex(pattern: string, flags = ''): RegExp {
         p = p.slice(inline[0].length);
         for (const c of inline[1]) if (c !== 'x' && !f.includes(c)) f += c;
     }
-    p = p.replace(/\\p\{Alpha\}/g, '[A-Za-z]').replace(/\\p\{Punct\}/g, '[!-\\/:-@\\[-`{-~]').replace(/\\Q(.*?)\\E/g, (_m, lit: string) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    p = p
+        .replace(/\\p\{Alpha\}/g, '[A-Za-z]')
+        .replace(/\\p\{Punct\}/g, '[!-\\/:-@\\[-`{-~]')
+        .replace(/\\Q(.*?)\\E/g, (_m, lit: string) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     try {
         return new RegExp(p, f);
     } catch {
@@ -77,6 +80,15 @@ function javaReplacement(rep: string): string {
         } else out += c;
     }
     return out;
+}
+
+/** Java String.trim(): strips characters <= U+0020 from both ends. */
+function javaTrim(t: string): string {
+    let a = 0;
+    let b = t.length;
+    while (a < b && t.charCodeAt(a) <= 32) a++;
+    while (b > a && t.charCodeAt(b - 1) <= 32) b--;
+    return t.slice(a, b);
 }
 
 const isBlank = (v: unknown): boolean => v === null || v === undefined || str(v).trim() === '';
@@ -153,7 +165,12 @@ export function installStrings(r: NativeRegistry): void {
             valueofgmt: (_c, [v]) => (v instanceof ApexDatetime ? v.toString() : ops.stringOf(v)),
             'join/2': (_c, [coll, sep]) => {
                 if (coll === null) return npe();
-                const items = coll instanceof ApexList ? coll.items : coll instanceof ApexSet ? [...coll.map.values()] : [];
+                const items =
+                    coll instanceof ApexList
+                        ? coll.items
+                        : coll instanceof ApexSet
+                          ? [...coll.map.values()]
+                          : [];
                 return items.map((x) => ops.stringOf(x)).join(sep === null ? 'null' : str(sep));
             },
             format: (_c, [p, args]) => messageFormat(str(p), args instanceof ApexList ? args.items : []),
@@ -175,7 +192,8 @@ export function installStrings(r: NativeRegistry): void {
                 return s(self).length <= max ? s(self) : `${s(self).slice(0, max - 3)}...`;
             },
             capitalize: (_c, self) => capitalize(s(self)),
-            uncapitalize: (_c, self) => (s(self).length === 0 ? '' : s(self)[0].toLowerCase() + s(self).slice(1)),
+            uncapitalize: (_c, self) =>
+                s(self).length === 0 ? '' : s(self)[0].toLowerCase() + s(self).slice(1),
             center: (_c, self, [n, padStr]) => {
                 const w = int(n);
                 const t = s(self);
@@ -195,7 +213,8 @@ export function installStrings(r: NativeRegistry): void {
                 const a = s(self);
                 const b = str(o);
                 const n = Math.min(a.length, b.length);
-                for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
+                for (let i = 0; i < n; i++)
+                    if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
                 return a.length - b.length;
             },
             contains: (_c, self, [o]) => s(self).includes(str(o)),
@@ -221,18 +240,45 @@ export function installStrings(r: NativeRegistry): void {
             endswithignorecase: (_c, self, [o]) => s(self).toLowerCase().endsWith(str(o).toLowerCase()),
             equals: (_c, self, [o]) => typeof o === 'string' && o === s(self),
             equalsignorecase: (_c, self, [o]) => o !== null && str(o).toLowerCase() === s(self).toLowerCase(),
-            escapecsv: (_c, self) => (/[",\n\r]/.test(s(self)) ? `"${s(self).replace(/"/g, '""')}"` : s(self)),
-            escapeecmascript: (_c, self) => s(self).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\//g, '\\/'),
+            escapecsv: (_c, self) =>
+                /[",\n\r]/.test(s(self)) ? `"${s(self).replace(/"/g, '""')}"` : s(self),
+            escapeecmascript: (_c, self) =>
+                s(self)
+                    .replace(/\\/g, '\\\\')
+                    .replace(/'/g, "\\'")
+                    .replace(/"/g, '\\"')
+                    .replace(/\n/g, '\\n')
+                    .replace(/\r/g, '\\r')
+                    .replace(/\t/g, '\\t')
+                    .replace(/\//g, '\\/'),
             escapehtml3: (_c, self) => escapeHtml4(s(self)),
             escapehtml4: (_c, self) => escapeHtml4(s(self)),
-            escapejava: (_c, self) => s(self).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t'),
+            escapejava: (_c, self) =>
+                s(self)
+                    .replace(/\\/g, '\\\\')
+                    .replace(/"/g, '\\"')
+                    .replace(/\n/g, '\\n')
+                    .replace(/\r/g, '\\r')
+                    .replace(/\t/g, '\\t'),
             escapexml: (_c, self) => escapeHtml4(s(self)).replace(/'/g, '&apos;'),
-            escapeunicode: (_c, self) => s(self).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
+            escapeunicode: (_c, self) =>
+                s(self).replace(
+                    /[^\x20-\x7e]/g,
+                    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+                ),
             unescapehtml4: (_c, self) => unescapeHtml4(s(self)),
             unescapehtml3: (_c, self) => unescapeHtml4(s(self)),
             unescapexml: (_c, self) => unescapeHtml4(s(self)),
-            unescapejava: (_c, self) => s(self).replace(/\\(["\\nrt'])/g, (_m, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch),
-            getchars: (_c, self) => new ApexList(T.integer, [...s(self)].map((ch) => ch.charCodeAt(0))),
+            unescapejava: (_c, self) =>
+                s(self).replace(
+                    /\\(["\\nrt'])/g,
+                    (_m, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch
+                ),
+            getchars: (_c, self) =>
+                new ApexList(
+                    T.integer,
+                    [...s(self)].map((ch) => ch.charCodeAt(0))
+                ),
             hashcode: (_c, self) => hashString(s(self)),
             'indexof/1': (_c, self, [o]) => s(self).indexOf(str(o)),
             'indexof/2': (_c, self, [o, from]) => s(self).indexOf(str(o), int(from)),
@@ -250,7 +296,8 @@ export function installStrings(r: NativeRegistry): void {
                 return -1;
             },
             'indexofignorecase/1': (_c, self, [o]) => s(self).toLowerCase().indexOf(str(o).toLowerCase()),
-            'indexofignorecase/2': (_c, self, [o, from]) => s(self).toLowerCase().indexOf(str(o).toLowerCase(), int(from)),
+            'indexofignorecase/2': (_c, self, [o, from]) =>
+                s(self).toLowerCase().indexOf(str(o).toLowerCase(), int(from)),
             indexofdifference: (_c, self, [o]) => {
                 const a = s(self);
                 const b = str(o);
@@ -285,31 +332,48 @@ export function installStrings(r: NativeRegistry): void {
             'rightpad/2': (_c, self, [n, p]) => s(self).padEnd(int(n), str(p)),
             normalizespace: (_c, self) => s(self).trim().replace(/\s+/g, ' '),
             remove: (_c, self, [o]) => s(self).split(str(o)).join(''),
-            removeend: (_c, self, [o]) => (s(self).endsWith(str(o)) && str(o) !== '' ? s(self).slice(0, -str(o).length) : s(self)),
-            removeendignorecase: (_c, self, [o]) => (str(o) !== '' && s(self).toLowerCase().endsWith(str(o).toLowerCase()) ? s(self).slice(0, -str(o).length) : s(self)),
-            removestart: (_c, self, [o]) => (s(self).startsWith(str(o)) ? s(self).slice(str(o).length) : s(self)),
-            removestartignorecase: (_c, self, [o]) => (s(self).toLowerCase().startsWith(str(o).toLowerCase()) ? s(self).slice(str(o).length) : s(self)),
+            removeend: (_c, self, [o]) =>
+                s(self).endsWith(str(o)) && str(o) !== '' ? s(self).slice(0, -str(o).length) : s(self),
+            removeendignorecase: (_c, self, [o]) =>
+                str(o) !== '' && s(self).toLowerCase().endsWith(str(o).toLowerCase())
+                    ? s(self).slice(0, -str(o).length)
+                    : s(self),
+            removestart: (_c, self, [o]) =>
+                s(self).startsWith(str(o)) ? s(self).slice(str(o).length) : s(self),
+            removestartignorecase: (_c, self, [o]) =>
+                s(self).toLowerCase().startsWith(str(o).toLowerCase())
+                    ? s(self).slice(str(o).length)
+                    : s(self),
             'repeat/1': (_c, self, [n]) => s(self).repeat(Math.max(0, int(n))),
-            'repeat/2': (_c, self, [sep, n]) => Array.from({ length: Math.max(0, int(n)) }, () => s(self)).join(str(sep)),
+            'repeat/2': (_c, self, [sep, n]) =>
+                Array.from({ length: Math.max(0, int(n)) }, () => s(self)).join(str(sep)),
             replace: (_c, self, [a, b]) => s(self).split(str(a)).join(str(b)),
-            replaceall: (_c, self, [re, rep]) => s(self).replace(javaRegex(str(re), 'g'), javaReplacement(str(rep))),
-            replacefirst: (_c, self, [re, rep]) => s(self).replace(javaRegex(str(re)), javaReplacement(str(rep))),
+            replaceall: (_c, self, [re, rep]) =>
+                s(self).replace(javaRegex(str(re), 'g'), javaReplacement(str(rep))),
+            replacefirst: (_c, self, [re, rep]) =>
+                s(self).replace(javaRegex(str(re)), javaReplacement(str(rep))),
             reverse: (_c, self) => [...s(self)].reverse().join(''),
             'split/1': (_c, self, [re]) => strList(javaSplit(s(self), str(re))),
             'split/2': (_c, self, [re, n]) => strList(javaSplit(s(self), str(re), int(n))),
-            splitbycharactertype: (_c, self) => strList(s(self).match(/[A-Z]+|[a-z]+|[0-9]+|\s+|[^A-Za-z0-9\s]+/g) ?? []),
+            splitbycharactertype: (_c, self) =>
+                strList(s(self).match(/[A-Z]+|[a-z]+|[0-9]+|\s+|[^A-Za-z0-9\s]+/g) ?? []),
             startswith: (_c, self, [o]) => s(self).startsWith(str(o)),
             startswithignorecase: (_c, self, [o]) => s(self).toLowerCase().startsWith(str(o).toLowerCase()),
-            striphtmltags: (_c, self) => s(self).replace(/<[^>]*>/g, '').trim(),
+            striphtmltags: (_c, self) =>
+                s(self)
+                    .replace(/<[^>]*>/g, '')
+                    .trim(),
             'substring/1': (_c, self, [a]) => {
                 const i = int(a);
-                if (i < 0 || i > s(self).length) raise('StringException', `Starting position out of bounds: ${i}`);
+                if (i < 0 || i > s(self).length)
+                    raise('StringException', `Starting position out of bounds: ${i}`);
                 return s(self).slice(i);
             },
             'substring/2': (_c, self, [a, b]) => {
                 const i = int(a);
                 const j = int(b);
-                if (i < 0 || j > s(self).length || i > j) raise('StringException', `Ending position out of bounds: ${j}`);
+                if (i < 0 || j > s(self).length || i > j)
+                    raise('StringException', `Ending position out of bounds: ${j}`);
                 return s(self).slice(i, j);
             },
             substringafter: (_c, self, [o]) => {
@@ -342,14 +406,18 @@ export function installStrings(r: NativeRegistry): void {
                 const b = t.indexOf(str(c), a + str(o).length);
                 return b < 0 ? null : t.slice(a + str(o).length, b);
             },
-            swapcase: (_c, self) => [...s(self)].map((ch) => (ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase())).join(''),
+            swapcase: (_c, self) =>
+                [...s(self)]
+                    .map((ch) => (ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase()))
+                    .join(''),
             tolowercase: (_c, self) => s(self).toLowerCase(),
             touppercase: (_c, self) => s(self).toUpperCase(),
-            trim: (_c, self) => s(self).replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, ''),
+            trim: (_c, self) => javaTrim(s(self)),
             strip: (_c, self) => s(self).trim(),
             tostring: (_c, self) => s(self),
             format: (_c, self, [args]) => messageFormat(s(self), args instanceof ApexList ? args.items : []),
-            'formatdate/1': (ctx, self, [d]) => formatPattern((d as ApexDatetime).ms, s(self), ctx.user.timeZone)
+            'formatdate/1': (ctx, self, [d]) =>
+                formatPattern((d as ApexDatetime).ms, s(self), ctx.user.timeZone)
         }
     });
     void Decimal;

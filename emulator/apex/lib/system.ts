@@ -6,7 +6,19 @@ import { LIMIT_MAXIMA } from '../runtime/context.js';
 import { ApexError, npe, raise } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import * as ops from '../runtime/ops.js';
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, EnumValue, NativeObject, T, TypeToken, objectIdentity, typeToString } from '../runtime/values.js';
+import {
+    ApexDate,
+    ApexDatetime,
+    ApexList,
+    ApexMap,
+    ApexObject,
+    EnumValue,
+    NativeObject,
+    T,
+    TypeToken,
+    objectIdentity,
+    typeToString
+} from '../runtime/values.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import { localParts } from './datetime.js';
 import { str } from './util.js';
@@ -14,7 +26,10 @@ import { str } from './util.js';
 /** Failure text of assertions, as the platform prints it. */
 function assertFail(ctx: ApexContext, detail: string | null, msg: unknown): never {
     const m = msg === null || msg === undefined ? null : ops.stringOf(msg);
-    const text = m === null ? `Assertion Failed${detail ? `: ${detail}` : ''}` : `Assertion Failed: ${m}${detail ? `: ${detail}` : ''}`;
+    const text =
+        m === null
+            ? `Assertion Failed${detail ? `: ${detail}` : ''}`
+            : `Assertion Failed: ${m}${detail ? `: ${detail}` : ''}`;
     throw new ApexError('AssertException', text);
 }
 
@@ -46,13 +61,22 @@ export function installSystem(r: NativeRegistry): void {
         name: 'System',
         statics: {
             'debug/1': (ctx, [v]) => ctx.debug('DEBUG', ops.stringOf(v)),
-            'debug/2': (ctx, [level, v]) => ctx.debug(level instanceof EnumValue ? level.name : ops.stringOf(level), ops.stringOf(v)),
+            'debug/2': (ctx, [level, v]) =>
+                ctx.debug(level instanceof EnumValue ? level.name : ops.stringOf(level), ops.stringOf(v)),
             'assert/1': (ctx, [c]) => (c === true ? null : assertFail(ctx, null, null)),
             'assert/2': (ctx, [c, m]) => (c === true ? null : assertFail(ctx, null, m)),
-            'assertequals/2': (ctx, [e, a]) => (ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), null)),
-            'assertequals/3': (ctx, [e, a, m]) => (ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), m)),
-            'assertnotequals/2': (ctx, [e, a]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, null)),
-            'assertnotequals/3': (ctx, [e, a, m]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, m)),
+            'assertequals/2': (ctx, [e, a]) =>
+                ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), null),
+            'assertequals/3': (ctx, [e, a, m]) =>
+                ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), m),
+            'assertnotequals/2': (ctx, [e, a]) =>
+                !ops.equals(e, a)
+                    ? null
+                    : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, null),
+            'assertnotequals/3': (ctx, [e, a, m]) =>
+                !ops.equals(e, a)
+                    ? null
+                    : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, m),
             now: (ctx) => new ApexDatetime(ctx.now()),
             today: (ctx) => {
                 const p = localParts(ctx.now(), ctx.user.timeZone);
@@ -69,28 +93,49 @@ export function installSystem(r: NativeRegistry): void {
         }
     });
 
-    const areEqual = (ctx: ApexContext, e: unknown, a: unknown, m: unknown): null => (ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), m));
+    const areEqual = (ctx: ApexContext, e: unknown, a: unknown, m: unknown): null =>
+        ops.equals(e, a) ? null : assertFail(ctx, expectedActual(e, a), m);
     r.register({
         name: 'Assert',
         statics: {
             'areequal/2': (ctx, [e, a]) => areEqual(ctx, e, a, null),
             'areequal/3': (ctx, [e, a, m]) => areEqual(ctx, e, a, m),
-            'arenotequal/2': (ctx, [e, a]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, null)),
-            'arenotequal/3': (ctx, [e, a, m]) => (!ops.equals(e, a) ? null : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, m)),
+            'arenotequal/2': (ctx, [e, a]) =>
+                !ops.equals(e, a)
+                    ? null
+                    : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, null),
+            'arenotequal/3': (ctx, [e, a, m]) =>
+                !ops.equals(e, a)
+                    ? null
+                    : assertFail(ctx, `Expected: ${ops.stringOf(e)}, Actual: ${ops.stringOf(a)}`, m),
             'istrue/1': (ctx, [c]) => (c === true ? null : assertFail(ctx, null, null)),
             'istrue/2': (ctx, [c, m]) => (c === true ? null : assertFail(ctx, null, m)),
             'isfalse/1': (ctx, [c]) => (c === false ? null : assertFail(ctx, null, null)),
             'isfalse/2': (ctx, [c, m]) => (c === false ? null : assertFail(ctx, null, m)),
-            'isnull/1': (ctx, [v]) => (v === null ? null : assertFail(ctx, `Expected: null, Actual: ${ops.stringOf(v)}`, null)),
-            'isnull/2': (ctx, [v, m]) => (v === null ? null : assertFail(ctx, `Expected: null, Actual: ${ops.stringOf(v)}`, m)),
+            'isnull/1': (ctx, [v]) =>
+                v === null ? null : assertFail(ctx, `Expected: null, Actual: ${ops.stringOf(v)}`, null),
+            'isnull/2': (ctx, [v, m]) =>
+                v === null ? null : assertFail(ctx, `Expected: null, Actual: ${ops.stringOf(v)}`, m),
             'isnotnull/1': (ctx, [v]) => (v !== null ? null : assertFail(ctx, null, null)),
             'isnotnull/2': (ctx, [v, m]) => (v !== null ? null : assertFail(ctx, null, m)),
             'fail/0': (ctx) => assertFail(ctx, null, null),
             'fail/1': (ctx, [m]) => assertFail(ctx, null, m),
-            'isinstanceoftype/2': (ctx, [v, t]) => (t instanceof TypeToken && ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected instance of ${ops.stringOf(t)}`, null)),
-            'isinstanceoftype/3': (ctx, [v, t, m]) => (t instanceof TypeToken && ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected instance of ${ops.stringOf(t)}`, m)),
-            'isnotinstanceoftype/2': (ctx, [v, t]) => (t instanceof TypeToken && !ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected not instance of ${ops.stringOf(t)}`, null)),
-            'isnotinstanceoftype/3': (ctx, [v, t, m]) => (t instanceof TypeToken && !ctx.isInstance(v, t.type) ? null : assertFail(ctx, `Expected not instance of ${ops.stringOf(t)}`, m))
+            'isinstanceoftype/2': (ctx, [v, t]) =>
+                t instanceof TypeToken && ctx.isInstance(v, t.type)
+                    ? null
+                    : assertFail(ctx, `Expected instance of ${ops.stringOf(t)}`, null),
+            'isinstanceoftype/3': (ctx, [v, t, m]) =>
+                t instanceof TypeToken && ctx.isInstance(v, t.type)
+                    ? null
+                    : assertFail(ctx, `Expected instance of ${ops.stringOf(t)}`, m),
+            'isnotinstanceoftype/2': (ctx, [v, t]) =>
+                t instanceof TypeToken && !ctx.isInstance(v, t.type)
+                    ? null
+                    : assertFail(ctx, `Expected not instance of ${ops.stringOf(t)}`, null),
+            'isnotinstanceoftype/3': (ctx, [v, t, m]) =>
+                t instanceof TypeToken && !ctx.isInstance(v, t.type)
+                    ? null
+                    : assertFail(ctx, `Expected not instance of ${ops.stringOf(t)}`, m)
         }
     });
 
@@ -133,7 +178,17 @@ export function installSystem(r: NativeRegistry): void {
                 // Limits reset for the code between startTest and stopTest.
                 const saved = ctx.limits;
                 ctx.test.extra.set('limitsBeforeStart', saved);
-                ip(ctx).limits = { ...saved, queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, callouts: 0, futureCalls: 0, queueableJobs: 0, soslQueries: 0 };
+                ip(ctx).limits = {
+                    ...saved,
+                    queries: 0,
+                    queryRows: 0,
+                    dmlStatements: 0,
+                    dmlRows: 0,
+                    callouts: 0,
+                    futureCalls: 0,
+                    queueableJobs: 0,
+                    soslQueries: 0
+                };
                 return null;
             },
             stoptest: (ctx) => {
@@ -157,7 +212,8 @@ export function installSystem(r: NativeRegistry): void {
             getmessage: (ctx, self) => {
                 const o = self as ApexObject;
                 // AuraHandledException.getMessage() returns 'Script-thrown exception' unless setMessage was called.
-                if (o.cls.name === 'aurahandledexception' && o.f.$messageSet !== true) return 'Script-thrown exception';
+                if (o.cls.name === 'aurahandledexception' && o.f.$messageSet !== true)
+                    return 'Script-thrown exception';
                 return msgOf(self);
             },
             setmessage: (_ctx, self, [m]) => {
@@ -227,7 +283,8 @@ export function installSystem(r: NativeRegistry): void {
                 const c = (ctx as Interpreter).classOf(b);
                 return !!c && c.isSubtypeOf(a.name);
             },
-            equals: (_ctx, self, [o]) => o instanceof TypeToken && (self as TypeToken).type.name === o.type.name,
+            equals: (_ctx, self, [o]) =>
+                o instanceof TypeToken && (self as TypeToken).type.name === o.type.name,
             hashcode: (_ctx, self) => hashString((self as TypeToken).type.name)
         }
     });
@@ -236,7 +293,12 @@ export function installSystem(r: NativeRegistry): void {
     type Ver = { major: number; minor: number; patch: number | null; toString(): string };
     const V = (self: unknown): Ver => (self as NativeObject<Ver>).state;
     const mkVer = (major: number, minor: number, patch: number | null): NativeObject<Ver> =>
-        new NativeObject<Ver>('version', { major, minor, patch, toString: () => (patch === null ? `${major}.${minor}` : `${major}.${minor}.${patch}`) });
+        new NativeObject<Ver>('version', {
+            major,
+            minor,
+            patch,
+            toString: () => (patch === null ? `${major}.${minor}` : `${major}.${minor}.${patch}`)
+        });
     r.register({
         name: 'Version',
         constructors: {
@@ -297,7 +359,8 @@ function ctxOrgId(): unknown {
 
 function dmlField(self: unknown, i: unknown, field: string): unknown {
     const rows = (self as ApexObject).f.$dml as Record<string, unknown>[] | undefined;
-    if (!rows || typeof i !== 'number' || i < 0 || i >= rows.length) return raise('ListException', `List index out of bounds: ${String(i)}`);
+    if (!rows || typeof i !== 'number' || i < 0 || i >= rows.length)
+        return raise('ListException', `List index out of bounds: ${String(i)}`);
     return rows[i][field] ?? null;
 }
 

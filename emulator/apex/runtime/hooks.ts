@@ -64,7 +64,12 @@ export interface SObjectFactory {
     isSObjectType(name: string): boolean;
     /** Canonical API name for a type name, e.g. 'review__c' -> 'Review__c'. */
     canonicalName(name: string): string;
-    create(ctx: ApexContext, type: string, fields: ReadonlyMap<string, unknown>, pos: SourcePos): SObjectValue;
+    create(
+        ctx: ApexContext,
+        type: string,
+        fields: ReadonlyMap<string, unknown>,
+        pos: SourcePos
+    ): SObjectValue;
 }
 
 export interface AsyncHook {

@@ -78,7 +78,8 @@ export class NativeRegistry {
             for (const [k, v] of lowerMap(def.getters)) existing.getters.set(k, v);
             for (const [k, v] of lowerMap(def.setters)) existing.setters.set(k, v);
             for (const [k, v] of lowerMap(def.constructors)) existing.constructors.set(k, v);
-            if (def.supertypes) existing.def.supertypes = [...(existing.def.supertypes ?? []), ...def.supertypes];
+            if (def.supertypes)
+                existing.def.supertypes = [...(existing.def.supertypes ?? []), ...def.supertypes];
             existing.def.getterFallback ??= def.getterFallback;
             existing.def.staticFieldFallback ??= def.staticFieldFallback;
             return existing;

@@ -61,7 +61,11 @@ export function numKind(v: unknown): number {
 export function toLong(v: unknown): bigint {
     if (typeof v === 'number') return BigInt(v);
     if (typeof v === 'bigint') return v;
-    if (v instanceof Decimal) return BigInt.asIntN(64, v.scale <= 0 ? v.unscaled * 10n ** BigInt(-v.scale) : v.unscaled / 10n ** BigInt(v.scale));
+    if (v instanceof Decimal)
+        return BigInt.asIntN(
+            64,
+            v.scale <= 0 ? v.unscaled * 10n ** BigInt(-v.scale) : v.unscaled / 10n ** BigInt(v.scale)
+        );
     if (v instanceof ApexDouble) return BigInt.asIntN(64, BigInt(Math.trunc(v.v)));
     return npe();
 }
@@ -159,13 +163,17 @@ function decDiv(a: Decimal, b: Decimal): Decimal {
         if (num % den === 0n) {
             let q = new Decimal(num / den, scale);
             // Strip zeros back down towards the preferred scale.
-            while (q.scale > Math.max(preferred, 0) && q.unscaled % 10n === 0n) q = new Decimal(q.unscaled / 10n, q.scale - 1);
+            while (q.scale > Math.max(preferred, 0) && q.unscaled % 10n === 0n)
+                q = new Decimal(q.unscaled / 10n, q.scale - 1);
             if (preferred < 0 && q.scale === 0) return q;
             return q;
         }
     }
     // Non-terminating: 32 significant digits, HALF_UP.
-    const intDigits = new Decimal(a.unscaled / b.unscaled === 0n ? 0n : a.unscaled / b.unscaled, 0).precision();
+    const intDigits = new Decimal(
+        a.unscaled / b.unscaled === 0n ? 0n : a.unscaled / b.unscaled,
+        0
+    ).precision();
     const scale = Math.max(32 - intDigits, 0) + Math.max(preferred, 0);
     const num = a.unscaled * 10n ** BigInt(scale - preferred + 1);
     const q = new Decimal(num / b.unscaled, scale + 1);
@@ -211,7 +219,9 @@ export function stringOf(v: unknown): string {
         const viaNative = protocol.nativeToString(v);
         if (viaNative !== null) return viaNative;
         const s = v.state as { toString?: () => string } | null;
-        return s && typeof s.toString === 'function' && s.toString !== Object.prototype.toString ? s.toString() : v.type;
+        return s && typeof s.toString === 'function' && s.toString !== Object.prototype.toString
+            ? s.toString()
+            : v.type;
     }
     return String(v);
 }
@@ -220,17 +230,22 @@ export function add(a: unknown, b: unknown): unknown {
     if (typeof a === 'number' && typeof b === 'number') return (a + b) | 0;
     if (typeof a === 'string' || typeof b === 'string') return stringOf(a) + stringOf(b);
     if (a instanceof ApexDate && typeof b === 'number') return ApexDate.fromEpochDay(a.toEpochDay() + b);
-    if (a instanceof ApexDatetime && (numKind(b) >= 0)) return new ApexDatetime(a.ms + Math.round(toNum(b) * 86400000));
-    if (a instanceof ApexTime && typeof b === 'number') return new ApexTime((((a.ms + b) % 86400000) + 86400000) % 86400000);
-    if ((a instanceof ApexId || b instanceof ApexId)) return stringOf(a) + stringOf(b);
+    if (a instanceof ApexDatetime && numKind(b) >= 0)
+        return new ApexDatetime(a.ms + Math.round(toNum(b) * 86400000));
+    if (a instanceof ApexTime && typeof b === 'number')
+        return new ApexTime((((a.ms + b) % 86400000) + 86400000) % 86400000);
+    if (a instanceof ApexId || b instanceof ApexId) return stringOf(a) + stringOf(b);
     return arith(a, b, '+');
 }
 
 export function arith(a: unknown, b: unknown, op: string): unknown {
     if (a === null || a === undefined || b === null || b === undefined) npe();
-    if (a instanceof ApexDate && op === '-' && typeof b === 'number') return ApexDate.fromEpochDay(a.toEpochDay() - b);
-    if (a instanceof ApexDatetime && op === '-' && numKind(b) >= 0) return new ApexDatetime(a.ms - Math.round(toNum(b) * 86400000));
-    if (a instanceof ApexTime && op === '-' && typeof b === 'number') return new ApexTime((((a.ms - b) % 86400000) + 86400000) % 86400000);
+    if (a instanceof ApexDate && op === '-' && typeof b === 'number')
+        return ApexDate.fromEpochDay(a.toEpochDay() - b);
+    if (a instanceof ApexDatetime && op === '-' && numKind(b) >= 0)
+        return new ApexDatetime(a.ms - Math.round(toNum(b) * 86400000));
+    if (a instanceof ApexTime && op === '-' && typeof b === 'number')
+        return new ApexTime((((a.ms - b) % 86400000) + 86400000) % 86400000);
     const k = Math.max(requireNum(a, op), requireNum(b, op));
     switch (k) {
         case 0: {
@@ -441,7 +456,8 @@ export function equals(a: unknown, b: unknown): boolean {
     if (a === b) return true;
     if (a === null || a === undefined || b === null || b === undefined) return false;
     if (typeof a === 'string') {
-        if (typeof b === 'string') return a.length === b.length && (a === b || a.toLowerCase() === b.toLowerCase());
+        if (typeof b === 'string')
+            return a.length === b.length && (a === b || a.toLowerCase() === b.toLowerCase());
         if (b instanceof ApexId) return idEquals(b, a);
         return false;
     }
@@ -494,7 +510,9 @@ export function equals(a: unknown, b: unknown): boolean {
         return true;
     }
     if (a instanceof EnumValue || a instanceof TypeToken) {
-        return b instanceof TypeToken && a instanceof TypeToken ? key(a) === key(b) || String(a) === String(b) : false;
+        return b instanceof TypeToken && a instanceof TypeToken
+            ? key(a) === key(b) || String(a) === String(b)
+            : false;
     }
     return false;
 }

@@ -446,7 +446,8 @@ function structuralKey(v: unknown, customKey?: (o: ApexObject) => unknown): stri
     }
     if (isSObject(v)) {
         const parts: string[] = [];
-        for (const [f, x] of v.populatedFields()) parts.push(`${f.toLowerCase()}=${String(keyText(x, customKey))}`);
+        for (const [f, x] of v.populatedFields())
+            parts.push(`${f.toLowerCase()}=${String(keyText(x, customKey))}`);
         return `${v.sobjectType.toLowerCase()}{${parts.sort().join(',')}}`;
     }
     return String(v);

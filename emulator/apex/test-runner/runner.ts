@@ -66,7 +66,10 @@ export function runTests(rt: ApexRuntime, opts: TestRunOptions = {}): TestRunRes
     const results: TestResult[] = [];
     for (const c of testClasses(rt)) {
         const methods = [...c.staticMethods.values(), ...c.methods.values()].flat().filter(isTestMethod);
-        const selected = methods.filter((m) => filters.length === 0 || filters.includes(c.name) || filters.includes(`${c.name}.${m.lname}`));
+        const selected = methods.filter(
+            (m) =>
+                filters.length === 0 || filters.includes(c.name) || filters.includes(`${c.name}.${m.lname}`)
+        );
         if (selected.length === 0) continue;
         const setups = [...c.staticMethods.values()].flat().filter((m) => m.annotations.has('testsetup'));
         // @TestSetup runs once per class; its data is snapshotted and restored before every method.
@@ -90,7 +93,14 @@ export function runTests(rt: ApexRuntime, opts: TestRunOptions = {}): TestRunRes
         for (const m of selected.sort((a, b) => a.line - b.line)) {
             const started = Date.now();
             if (setupError) {
-                results.push({ className: c.displayName, method: m.name, passed: false, message: `@TestSetup failed: ${setupError.message}`, stackTrace: setupError.stack, ms: 0 });
+                results.push({
+                    className: c.displayName,
+                    method: m.name,
+                    passed: false,
+                    message: `@TestSetup failed: ${setupError.message}`,
+                    stackTrace: setupError.stack,
+                    ms: 0
+                });
                 continue;
             }
             rt.beginTransaction(true);
@@ -99,7 +109,12 @@ export function runTests(rt: ApexRuntime, opts: TestRunOptions = {}): TestRunRes
                 if (m.isStatic) ip.invoke(m, null, []);
                 else ip.invoke(m, ip.construct(c, []), []);
                 if (ip.test.started) ip.hooks.transaction.runQueuedAsync(ip);
-                results.push({ className: c.displayName, method: m.name, passed: true, ms: Date.now() - started });
+                results.push({
+                    className: c.displayName,
+                    method: m.name,
+                    passed: true,
+                    ms: Date.now() - started
+                });
             } catch (e) {
                 const ex = ip.toApexException(e);
                 results.push({
@@ -137,7 +152,13 @@ export function computeCoverage(rt: ApexRuntime): ClassCoverage[] {
         const uncovered = [...cov.lines].filter((l) => cov.hits[l] === 0).sort((a, b) => a - b);
         const d = unit.decl;
         const name = d.kind === 'anonymous' ? unit.file : d.name;
-        out.push({ name, file: unit.file, covered: cov.lines.size - uncovered.length, total: cov.lines.size, uncovered });
+        out.push({
+            name,
+            file: unit.file,
+            covered: cov.lines.size - uncovered.length,
+            total: cov.lines.size,
+            uncovered
+        });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -162,7 +183,8 @@ export function writeJunit(path: string, run: TestRunResult): void {
         for (const r of list) {
             out += `    <testcase classname="${xml(cls)}" name="${xml(r.method)}" time="${(r.ms / 1000).toFixed(3)}"`;
             if (r.passed) out += '/>\n';
-            else out += `>\n      <failure message="${xml(r.message ?? '')}">${xml(r.stackTrace ?? '')}</failure>\n    </testcase>\n`;
+            else
+                out += `>\n      <failure message="${xml(r.message ?? '')}">${xml(r.stackTrace ?? '')}</failure>\n    </testcase>\n`;
         }
         out += '  </testsuite>\n';
     }

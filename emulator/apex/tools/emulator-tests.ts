@@ -25,5 +25,9 @@ if (files.length === 0) {
     console.error('test:emulator: no emulator/**/*.test.ts files found');
     process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=1', ...files, ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit' }
+);
 process.exit(run.status ?? 1);
