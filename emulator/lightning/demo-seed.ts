@@ -170,3 +170,16 @@ export function demoSeedApex(): string {
     add('};');
     return `${lines.join('\n')}\n`;
 }
+
+/** The package's permission sets for the running (admin) user: a separate transaction (setup objects). */
+export function permissionSeedApex(): string {
+    return [
+        "List<PermissionSet> sets = [SELECT Id FROM PermissionSet WHERE Name IN ('Trustpilot_App_User', 'Trustpilot_App_Super_User')];",
+        'List<PermissionSetAssignment> assignments = new List<PermissionSetAssignment>();',
+        'for (PermissionSet s : sets) {',
+        '    assignments.add(new PermissionSetAssignment(AssigneeId = UserInfo.getUserId(), PermissionSetId = s.Id));',
+        '}',
+        'insert assignments;',
+        ''
+    ].join('\n');
+}

@@ -25,7 +25,7 @@ export interface PreviewOrg {
     readonly userId: string;
     readonly userName: string;
     /** Custom permissions the running user holds through its permission sets. */
-    readonly customPermissions: string[];
+    customPermissions(): Promise<string[]>;
     /** Runs an `@AuraEnabled` method; resolves with its JSON-serialized return value. */
     invokeAura(className: string, method: string, params: Record<string, unknown>): Promise<unknown>;
     /** SOQL in system mode for the preview's own pages (list views, record details, demo records). */
@@ -50,29 +50,19 @@ export interface OrgOptions {
 }
 
 /**
- * Opens the local org through the runtime's embedding API (`emulator/apex/index.ts`).
- * Throws an OrgError naming what is missing when the runtime cannot host the preview.
+ * Opens the local org in the runtime (see runtime-org.ts). Throws an OrgError naming what is missing
+ * when the runtime cannot host the preview.
  */
-export async function openOrg(options: OrgOptions): Promise<PreviewOrg> {
-    let runtime: Record<string, unknown>;
+export async function openOrg(options: OrgOptions, schema: Schema): Promise<PreviewOrg> {
     try {
-        // A computed specifier: the runtime's embedding module may not exist yet while it is being built.
-        const entry = new URL('../apex/index.ts', import.meta.url).href;
-        runtime = (await import(entry)) as Record<string, unknown>;
+        const { openRuntimeOrg } = await import('./runtime-org.ts');
+        return await openRuntimeOrg(options, schema);
     } catch (e) {
+        if (e instanceof OrgError) throw e;
         throw new OrgError(
-            `the local Apex runtime (emulator/apex/index.ts) cannot be loaded: ${(e as Error).message}`,
+            `the local Apex runtime cannot be opened: ${(e as Error).message}`,
             'PreviewRuntimeUnavailable',
             503
         );
     }
-    const factory = runtime.openPreviewOrg;
-    if (typeof factory !== 'function') {
-        throw new OrgError(
-            `the local Apex runtime does not offer openPreviewOrg() yet (exports: ${Object.keys(runtime).join(', ') || 'none'})`,
-            'PreviewRuntimeUnavailable',
-            503
-        );
-    }
-    return (factory as (o: OrgOptions) => Promise<PreviewOrg>)(options);
 }

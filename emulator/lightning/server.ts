@@ -362,8 +362,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         const org = requireOrg();
         const options = (object: string, field: string) =>
             picklist(object, field).values.map((v) => ({ label: v.label, value: v.value }));
+        // Child relationships serialize as {totalSize, done, records} (REST query shape).
+        const children = (v: unknown): PlainRecord[] =>
+            Array.isArray(v)
+                ? (v as PlainRecord[])
+                : (((v as { records?: PlainRecord[] } | null)?.records ?? []) as PlainRecord[]);
         const lines = (items: unknown) =>
-            ((items as PlainRecord[] | null) ?? [])
+            children(items)
                 .map((li) => {
                     const p = (li.Product2 ?? {}) as PlainRecord;
                     return `${String(p.ProductCode ?? '')} ${String(p.Name ?? '')} × ${String(li.Quantity ?? '')}`.trim();
@@ -395,7 +400,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
                         name: String(o.Name ?? ''),
                         account: name(o.Account),
                         value: o.StageName,
-                        contacts: ((o.OpportunityContactRoles as PlainRecord[] | null) ?? [])
+                        contacts: children(o.OpportunityContactRoles)
                             .map(
                                 (r) =>
                                     `${name(r.Contact)} (${String(r.Role ?? 'no role')}${r.IsPrimary ? ', primary' : ''})`
@@ -454,13 +459,20 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         }
     };
 
-    const session = () => {
+    const session = async () => {
         const org = options.org;
+        let permissions: string[] = [];
+        let runtimeError = options.orgError;
+        try {
+            permissions = org ? await org.customPermissions() : [];
+        } catch (e) {
+            runtimeError = `The running user's permissions cannot be read: ${(e as Error).message}`;
+        }
         return {
-            user: { Id: org?.userId ?? '005000000000000AAA', isGuest: false },
+            user: { Id: org?.userId ?? null, isGuest: false },
             userName: org?.userName ?? null,
-            permissions: org?.customPermissions ?? [],
-            runtimeError: options.orgError
+            permissions,
+            runtimeError
         };
     };
 
@@ -577,7 +589,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         const path = url.pathname;
         if (path === '/api/session.js') {
             res.writeHead(200, { 'content-type': TYPES['.js'] ?? '', 'cache-control': 'no-store' }).end(
-                `window.__PREVIEW_SESSION__ = ${JSON.stringify(session())};\n`
+                `window.__PREVIEW_SESSION__ = ${JSON.stringify(await session())};\n`
             );
             return;
         }

@@ -5,19 +5,20 @@
  * Ports: PREVIEW_PORT (default 4717), TRUSTPILOT_SIM_PORT (default 4718). State: `.state/`
  * (org.json, trustpilot.json); delete the folder to start from a fresh demo org.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { lwcBundles, ROOT, walk } from '../../scripts/lib/files.ts';
 import { loadProjectSchema } from '../apex/data/schema.ts';
-import { DEFAULT_SIM_PORT, startSimulator, type Simulator } from '../trustpilot/server.ts';
+import { DEFAULT_SIM_PORT } from '../trustpilot/server.ts';
 import { buildPreview, OUT_DIR } from './build.ts';
-import { demoSeedApex } from './demo-seed.ts';
+import { demoSeedApex, permissionSeedApex } from './demo-seed.ts';
 import { openOrg, type PreviewOrg } from './org.ts';
 import { startPreviewServer, type PreviewServer } from './server.ts';
 
 export const DEFAULT_PREVIEW_PORT = 4717;
-const STATE_DIR = join(ROOT, '.state');
+/** PREVIEW_STATE_DIR lets the end-to-end tests run a throw-away org beside a user's own. */
+const STATE_DIR = resolve(process.env.PREVIEW_STATE_DIR ?? join(ROOT, '.state'));
 const PID_FILE = join(STATE_DIR, 'start.pid');
 /** How often due async work (queueables, scheduled jobs) is run, like the platform's queue. */
 const JOB_TICK_MS = 2_000;
@@ -60,7 +61,9 @@ function newestInput(): number {
                 /\/lwc\/.*\.(ts|html|css)$/.test(rel) ||
                 /\.(labels|flexipage|app|tab|listView)-meta\.xml$/.test(rel)
         ),
-        ...walk('emulator/lightning', (rel) => /\.(js|html|css|ts)$/.test(rel))
+        ...walk('emulator/lightning', (rel) =>
+            /^emulator\/lightning\/(app|stubs)\/|\/(build|metadata)\.ts$/.test(rel)
+        )
     ];
     return Math.max(...files.map((f) => statSync(join(ROOT, f)).mtimeMs));
 }
@@ -85,6 +88,49 @@ async function ensureBuilt(): Promise<void> {
     console.log(`  built in ${result.seconds.toFixed(1)} s (${result.components.length} components)`);
 }
 
+interface SimulatorProcess {
+    url: string;
+    close(): Promise<void>;
+}
+
+/**
+ * The simulator runs in its own process: the runtime's callouts are synchronous (the platform's
+ * HTTP is blocking too), so a simulator in this process could not answer them.
+ */
+function spawnSimulator(port: number, stateFile: string): Promise<SimulatorProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'emulator/trustpilot/main.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, TRUSTPILOT_SIM_PORT: String(port), TRUSTPILOT_SIM_STATE: stateFile },
+        stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let output = '';
+    return new Promise((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+            output += chunk.toString('utf8');
+            const m = /Trustpilot simulator on (http:\/\/\S+)/.exec(output);
+            if (m?.[1]) {
+                child.stdout.off('data', onData);
+                resolve({
+                    url: m[1],
+                    close: () =>
+                        new Promise<void>((done) => {
+                            if (child.exitCode !== null) return done();
+                            child.once('exit', () => done());
+                            child.kill('SIGTERM');
+                        })
+                });
+            }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', (chunk: Buffer) => {
+            output += chunk.toString('utf8');
+        });
+        child.once('exit', (code) =>
+            reject(new Error(output.trim() || `the simulator exited with code ${String(code)}`))
+        );
+    });
+}
+
 function portInUse(port: number, name: string, variable: string): never {
     console.error(
         `Port ${port} (${name}) is already in use by another program. Stop it, or choose another port: ${variable}=<port> npm start`
@@ -100,13 +146,12 @@ export async function main(): Promise<void> {
     const startedAt = Date.now();
     await ensureBuilt();
 
-    let sim: Simulator;
+    let sim: SimulatorProcess;
     try {
-        sim = await startSimulator({ port: simPort, stateFile: join(STATE_DIR, 'trustpilot.json') });
+        sim = await spawnSimulator(simPort, join(STATE_DIR, 'trustpilot.json'));
     } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
-            portInUse(simPort, 'Trustpilot simulator', 'TRUSTPILOT_SIM_PORT');
-        throw e;
+        console.error((e as Error).message);
+        process.exit(1);
     }
 
     const schema = loadProjectSchema();
@@ -115,16 +160,17 @@ export async function main(): Promise<void> {
     let org: PreviewOrg | null = null;
     let orgError: string | null = null;
     try {
-        org = await openOrg({
-            namedCredentialUrls: {
-                Trustpilot_API: sim.url,
-                Trustpilot_Invitations_API: sim.url,
-                Trustpilot_Public_API: sim.url
-            },
-            stateFile
-        });
+        const urls = {
+            Trustpilot_API: sim.url,
+            Trustpilot_Invitations_API: sim.url,
+            Trustpilot_Public_API: sim.url
+        };
+        org = await openOrg({ namedCredentialUrls: urls, stateFile }, schema);
         if (fresh) {
-            console.log('Seeding the demo org (accounts, contacts, products, opportunities, orders, cases)…');
+            console.log(
+                'Seeding the demo org (permission sets, accounts, contacts, products, opportunities, orders, cases)…'
+            );
+            await org.runAnonymous(permissionSeedApex());
             await org.runAnonymous(demoSeedApex());
             org.save(stateFile);
         }

@@ -1,0 +1,327 @@
+/**
+ * PreviewOrg over the local Apex runtime's embedding API (`emulator/apex/index.ts`):
+ * `ApexRuntime.create`, `invokeAura`, `runAnonymous`, and the data side's database for persistence.
+ *
+ * - Controller calls run the package's real `@AuraEnabled` methods.
+ * - The preview's own reads (list views, record details, demo records) are SOQL run as anonymous Apex
+ *   and read back through `JSON.serialize`, so they use the runtime's own query engine.
+ * - Saves are anonymous Apex DML, so validation rules of the runtime and the package's triggers run.
+ * - Async work the runtime queues in a transaction is kept and run later, in its own transaction,
+ *   when due (like the platform's queue), on `advanceClock`.
+ * - Callouts: the Named Credentials' https endpoints are rewritten to the simulator
+ *   (`APEX_CALLOUT_REWRITE`, read by the runtime's Http implementation).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ROOT } from '../../scripts/lib/files.ts';
+import type { FieldDef, Schema } from '../apex/data/schema.ts';
+import { OrgError, type OrgOptions, type PlainRecord, type PreviewOrg } from './org.ts';
+import { decodeSnapshot, encodeSnapshot, type EncodedSnapshot } from './state-codec.ts';
+
+interface AnonymousResult {
+    ok: boolean;
+    debug: string[];
+    error?: string;
+    stackTrace?: string;
+}
+
+/** The parts of the runtime's embedding API this adapter uses. */
+interface Runtime {
+    problems: { file: string; message: string }[];
+    interp: { clock: number; user: object };
+    runAnonymous(source: string): AnonymousResult;
+    invokeAura(className: string, method: string, params: Record<string, unknown>): unknown;
+}
+
+interface QueuedJob {
+    kind: string;
+    description: string;
+    run(): void;
+    notBefore: number;
+}
+
+interface DataSideLike {
+    schema: Schema;
+    queue: QueuedJob[];
+    org: { db: { snapshot(): unknown; restore(s: unknown): void }; adminUserId: { v: string } };
+}
+
+interface PersistedOrg {
+    version: 1;
+    clockOffsetMs: number;
+    snapshot: EncodedSnapshot;
+}
+
+const RESULT_MARK = '__PREVIEW_RESULT__';
+const apexString = (s: string) =>
+    `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+
+/** An Apex literal for a value of the given field, for DML written as anonymous Apex. */
+export function apexLiteral(field: FieldDef, value: unknown): string {
+    if (value === null || value === undefined || value === '') return 'null';
+    switch (field.type) {
+        case 'boolean':
+            return value === true || value === 'true' ? 'true' : 'false';
+        case 'int':
+        case 'double':
+        case 'currency':
+        case 'percent': {
+            const n = Number(value);
+            if (!Number.isFinite(n))
+                throw new OrgError(
+                    `${field.name}: ${String(value)} is not a number`,
+                    'INVALID_TYPE_ON_FIELD_IN_RECORD',
+                    400
+                );
+            return String(n);
+        }
+        case 'date':
+            if (!/^\d{4}-\d{2}-\d{2}$/.test(String(value)))
+                throw new OrgError(
+                    `${field.name}: ${String(value)} is not a date`,
+                    'INVALID_TYPE_ON_FIELD_IN_RECORD',
+                    400
+                );
+            return `Date.valueOf(${apexString(String(value))})`;
+        case 'datetime': {
+            const ms = Date.parse(String(value));
+            if (Number.isNaN(ms))
+                throw new OrgError(
+                    `${field.name}: ${String(value)} is not a date-time`,
+                    'INVALID_TYPE_ON_FIELD_IN_RECORD',
+                    400
+                );
+            return `Datetime.newInstance(${ms}L)`;
+        }
+        default:
+            return apexString(String(value));
+    }
+}
+
+export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promise<PreviewOrg> {
+    // The runtime's Http reads this map when a callout leaves a Named Credential.
+    const rewrite: Record<string, string> = {};
+    for (const [name, nc] of schema.namedCredentials) {
+        const target = Object.entries(options.namedCredentialUrls).find(
+            ([n]) => n.toLowerCase() === name.toLowerCase()
+        )?.[1];
+        if (target && /^https?:\/\//.test(nc.endpoint)) rewrite[new URL(nc.endpoint).origin] = target;
+    }
+    process.env.APEX_CALLOUT_REWRITE = JSON.stringify(rewrite);
+
+    const index = (await import(new URL('../apex/index.ts', import.meta.url).href)) as {
+        ApexRuntime?: {
+            create(o: { projectDir: string; debug?: (l: string, t: string) => void }): Promise<Runtime>;
+        };
+    };
+    const data = (await import(new URL('../apex/data/index.ts', import.meta.url).href)) as {
+        sideOf?: (ctx: object) => DataSideLike;
+    };
+    if (!index.ApexRuntime || !data.sideOf) {
+        throw new OrgError(
+            'emulator/apex does not export ApexRuntime and data/sideOf',
+            'PreviewRuntimeUnavailable',
+            503
+        );
+    }
+    const rt = await index.ApexRuntime.create({ projectDir: ROOT, debug: () => {} });
+    const side = data.sideOf(rt.interp);
+    if (rt.problems.length) {
+        console.warn(
+            `The local Apex runtime could not load ${rt.problems.length} file(s); calls into them will fail:`
+        );
+        for (const p of rt.problems.slice(0, 10)) console.warn(`  ${p.file}: ${p.message}`);
+    }
+
+    let clockOffsetMs = 0;
+    if (existsSync(options.stateFile)) {
+        const saved = JSON.parse(readFileSync(options.stateFile, 'utf8')) as PersistedOrg;
+        if (saved.version !== 1)
+            throw new OrgError(
+                `${options.stateFile}: unknown state version; delete .state/ to reset`,
+                'PreviewStateException'
+            );
+        clockOffsetMs = saved.clockOffsetMs;
+        side.org.db.restore(decodeSnapshot(saved.snapshot, schema));
+    }
+    const now = () => Date.now() + clockOffsetMs;
+    const pending: QueuedJob[] = [];
+
+    /** Runs one transaction at the org's current time and keeps the async work it queued. */
+    const transaction = <T>(fn: () => T): T => {
+        rt.interp.clock = now();
+        // The data side keeps mixed-DML state per running-user object and does not reset it between
+        // top-level transactions yet; a fresh user object gives each transaction its own, as on the platform.
+        rt.interp.user = { ...rt.interp.user };
+        try {
+            return fn();
+        } finally {
+            pending.push(...side.queue.splice(0));
+        }
+    };
+    const anonymous = (source: string): AnonymousResult => {
+        let result: AnonymousResult;
+        try {
+            result = transaction(() => rt.runAnonymous(source));
+        } catch (e) {
+            throw new OrgError((e as Error).message, 'NotSupportedLocally', 500);
+        }
+        if (!result.ok) {
+            const [type = 'System.Exception', ...rest] = (result.error ?? '').split(': ');
+            throw new OrgError(
+                rest.join(': ') || (result.error ?? 'anonymous Apex failed'),
+                type,
+                400,
+                result.stackTrace ?? null
+            );
+        }
+        return result;
+    };
+    const fieldOf = (objectName: string, name: string): FieldDef => {
+        const def = schema.get(objectName);
+        const field = def
+            ? [...def.fields.values()].find((f) => f.name.toLowerCase() === name.toLowerCase())
+            : undefined;
+        if (!def || !field)
+            throw new OrgError(`No such column '${name}' on entity '${objectName}'`, 'INVALID_FIELD', 400);
+        if (!field.updateable && name.toLowerCase() !== 'id')
+            throw new OrgError(
+                `Field ${def.name}.${field.name} is not writeable`,
+                'INVALID_FIELD_FOR_INSERT_UPDATE',
+                400
+            );
+        return field;
+    };
+    const recordLiteral = (objectName: string, record: PlainRecord): string => {
+        const def = schema.get(objectName);
+        if (!def) throw new OrgError(`sObject type '${objectName}' is not supported`, 'INVALID_TYPE', 400);
+        const parts = Object.entries(record).map(([k, v]) =>
+            k.toLowerCase() === 'id'
+                ? `Id = ${apexString(String(v))}`
+                : `${fieldOf(def.name, k).name} = ${apexLiteral(fieldOf(def.name, k), v)}`
+        );
+        return `new ${def.name}(${parts.join(', ')})`;
+    };
+    const objectOfId = (id: string): string => {
+        const def = schema.objectForPrefix(id.slice(0, 3));
+        if (!def) throw new OrgError(`no object has key prefix ${id.slice(0, 3)}`, 'INVALID_ID_FIELD', 400);
+        return def.name;
+    };
+
+    const org: PreviewOrg = {
+        schema,
+        userId: side.org.adminUserId.v,
+        userName: 'Local Admin',
+        async customPermissions() {
+            const rows = await org.query(
+                `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = ${apexString(side.org.adminUserId.v)}`
+            );
+            const names = rows.map((r) =>
+                String((r.PermissionSet as PlainRecord | undefined)?.Name ?? '').toLowerCase()
+            );
+            const granted = new Set<string>();
+            for (const [name, set] of schema.permissionSets)
+                if (names.includes(name.toLowerCase())) for (const c of set.customPermissions) granted.add(c);
+            return [...granted];
+        },
+        async invokeAura(className, method, params) {
+            try {
+                return transaction(() => rt.invokeAura(className, method, params));
+            } catch (e) {
+                const err = e as {
+                    apexType?: string;
+                    apexMessage?: string;
+                    stackTrace?: string;
+                    message: string;
+                };
+                if (err.apexType)
+                    throw new OrgError(
+                        err.apexMessage ?? err.message,
+                        err.apexType,
+                        500,
+                        err.stackTrace ?? null
+                    );
+                throw new OrgError(err.message, 'NotSupportedLocally', 500);
+            }
+        },
+        async query(soql) {
+            const result = anonymous(
+                `System.debug(${apexString(RESULT_MARK)} + JSON.serialize(Database.query(${apexString(soql)})));`
+            );
+            const line = result.debug.find((d) => d.startsWith(RESULT_MARK));
+            if (line === undefined)
+                throw new OrgError('the query printed no result', 'PreviewRuntimeException');
+            return JSON.parse(line.slice(RESULT_MARK.length)) as PlainRecord[];
+        },
+        async insert(objectName, records) {
+            const list = records.map((r) => recordLiteral(objectName, r)).join(', ');
+            const result = anonymous(
+                `List<SObject> records = new List<${objectName}>{ ${list} };\ninsert records;\n` +
+                    `List<Id> ids = new List<Id>();\nfor (SObject r : records) { ids.add(r.Id); }\nSystem.debug(${apexString(RESULT_MARK)} + JSON.serialize(ids));`
+            );
+            const line = result.debug.find((d) => d.startsWith(RESULT_MARK)) ?? '[]';
+            return JSON.parse(line.replace(RESULT_MARK, '')) as string[];
+        },
+        async update(records) {
+            const byObject = new Map<string, PlainRecord[]>();
+            for (const r of records) {
+                const objectName = objectOfId(String(r.Id ?? ''));
+                byObject.set(objectName, [...(byObject.get(objectName) ?? []), r]);
+            }
+            const statements = [...byObject].map(
+                ([o, rs]) => `update new List<${o}>{ ${rs.map((r) => recordLiteral(o, r)).join(', ')} };`
+            );
+            anonymous(statements.join('\n'));
+        },
+        async remove(ids) {
+            const byObject = new Map<string, string[]>();
+            for (const id of ids) byObject.set(objectOfId(id), [...(byObject.get(objectOfId(id)) ?? []), id]);
+            anonymous(
+                [...byObject]
+                    .map(
+                        ([o, list]) =>
+                            `delete [SELECT Id FROM ${o} WHERE Id IN (${list.map(apexString).join(', ')})];`
+                    )
+                    .join('\n')
+            );
+        },
+        async runAnonymous(source) {
+            anonymous(source);
+        },
+        now: () => new Date(now()),
+        async advanceClock(ms) {
+            clockOffsetMs += ms;
+            let jobsRun = 0;
+            // Jobs may queue more jobs; each runs in its own transaction once its time has come.
+            for (let guard = 0; guard < 500; guard++) {
+                const i = pending.findIndex((j) => j.notBefore <= now());
+                if (i < 0) break;
+                const [job] = pending.splice(i, 1);
+                if (!job) break;
+                try {
+                    transaction(() => {
+                        (rt as unknown as { beginTransaction?: (t: boolean) => void }).beginTransaction?.(
+                            false
+                        );
+                        job.run();
+                    });
+                } catch (e) {
+                    console.error(`async job ${job.description} failed: ${(e as Error).message}`);
+                }
+                jobsRun++;
+            }
+            return { jobsRun };
+        },
+        save(file) {
+            const state: PersistedOrg = {
+                version: 1,
+                clockOffsetMs,
+                snapshot: encodeSnapshot(side.org.db.snapshot())
+            };
+            mkdirSync(dirname(file), { recursive: true });
+            writeFileSync(`${file}.tmp`, JSON.stringify(state));
+            renameSync(`${file}.tmp`, file);
+        }
+    };
+    return org;
+}
