@@ -152,6 +152,18 @@ describe('Trustpilot App User (least privilege)', () => {
         }
     });
 
+    it('runs the controllers of Home, the reply box, Invitation Status and the record panel', () => {
+        const classes = enabledNames(USER, 'classAccesses', 'apexClass');
+        for (const controller of [
+            'HomeController',
+            'ReviewReplyController',
+            'InvitationStatusController',
+            'RecordPanelController'
+        ]) {
+            assert.ok(classes.has(controller), `App User runs ${controller}`);
+        }
+    });
+
     it('sees Home, Reviews and Invitation Status', () => {
         for (const tab of ['Trustpilot_Home', 'Review__c', 'Trustpilot_Invitation_Status']) {
             assert.ok(visibleTabs(USER).has(tab), `tab ${tab} visible`);
@@ -176,6 +188,7 @@ describe('Trustpilot App Super User', () => {
         assert.ok(enabledNames(SUPER, 'customSettingAccesses', 'name').has('Connection_Settings__c'));
         assert.ok(enabledNames(SUPER, 'customPermissions', 'name').has('Trustpilot_Manage_Settings'));
         assert.ok(visibleTabs(SUPER).has('Trustpilot_Settings'));
+        assert.ok(enabledNames(SUPER, 'classAccesses', 'apexClass').has('SettingsController'));
     });
 
     it('keeps every App User grant', () => {
