@@ -80,7 +80,22 @@ interface CallSite {
 
 const NO_ARGS: unknown[] = [];
 
+/** Marks a short-circuited safe-navigation chain while it is evaluated (never escapes `expr`). */
+const SHORT: unknown = Symbol('safe navigation short circuit');
+
+function chainHasSafe(e: A.Expr): boolean {
+    for (let x: A.Expr | null = e; x; ) {
+        if (x.kind === 'field' || x.kind === 'call') {
+            if (x.safe) return true;
+            x = x.target;
+        } else if (x.kind === 'index') x = x.target;
+        else return false;
+    }
+    return false;
+}
+
 export class Compiler {
+    private targetDepth = 0;
     constructor(private readonly ip: Interpreter) {}
 
     // ------------------------------------------------------------------------------------------
@@ -648,6 +663,43 @@ export class Compiler {
     }
 
     expr(e: A.Expr, sc: Scope): Ev {
+        // `a?.b.c()`: a null before `?.` makes the whole member chain null (safe navigation).
+        if (
+            (e.kind === 'field' || e.kind === 'call' || e.kind === 'index') &&
+            this.targetDepth === 0 &&
+            chainHasSafe(e)
+        ) {
+            const inner = this.expr1(e, sc);
+            return (fr) => {
+                const v = inner(fr);
+                return v === SHORT ? null : v;
+            };
+        }
+        return this.expr1(e, sc);
+    }
+
+    /** Compiles the target of a member access / call / index (not the top of a chain). */
+    private asTarget<R>(f: () => R): R {
+        this.targetDepth++;
+        try {
+            return f();
+        } finally {
+            this.targetDepth--;
+        }
+    }
+
+    /** Compiles arguments and indexes: each is the top of its own chain. */
+    private notTarget<R>(f: () => R): R {
+        const saved = this.targetDepth;
+        this.targetDepth = 0;
+        try {
+            return f();
+        } finally {
+            this.targetDepth = saved;
+        }
+    }
+
+    private expr1(e: A.Expr, sc: Scope): Ev {
         const ip = this.ip;
         switch (e.kind) {
             case 'literal': {
@@ -694,8 +746,8 @@ export class Compiler {
                     this.pos(sc, e.line)
                 );
             case 'index': {
-                const t = this.expr(e.target, sc);
-                const i = this.expr(e.index, sc);
+                const t = this.asTarget(() => this.expr(e.target, sc));
+                const i = this.notTarget(() => this.expr(e.index, sc));
                 return (fr) => listGet(t(fr), i(fr));
             }
             case 'new':
@@ -961,10 +1013,11 @@ export class Compiler {
             return { k: 'ns', parts: [e.name] };
         }
         if (e.kind === 'field') {
-            const t =
+            const t = this.asTarget(() =>
                 e.target.kind === 'name' || e.target.kind === 'field'
                     ? this.ref(e.target, sc)
-                    : { k: 'val' as const, ev: this.expr(e.target, sc) };
+                    : { k: 'val' as const, ev: this.expr(e.target, sc) }
+            );
             const lname = e.name.toLowerCase();
             if (t.k === 'val') {
                 const target = t.ev;
@@ -1096,9 +1149,10 @@ export class Compiler {
     /** Reads `recv.name` at run time. */
     getMember(recv: unknown, name: string, lname: string, safe: boolean): unknown {
         if (recv === null || recv === undefined) {
-            if (safe) return null;
+            if (safe) return SHORT;
             return npe();
         }
+        if (recv === SHORT) return SHORT;
         if (recv instanceof ApexObject) {
             if (recv.cls.hasAccessors) {
                 const fi = recv.cls.findField(lname);
@@ -1511,7 +1565,7 @@ export class Compiler {
 
     private call(e: Extract<A.Expr, { kind: 'call' }>, sc: Scope): Ev {
         const ip = this.ip;
-        const args = e.args.map((a) => this.expr(a, sc));
+        const args = this.notTarget(() => e.args.map((a) => this.expr(a, sc)));
         const n = args.length;
         const lname = e.name.toLowerCase();
         const evalArgs = (fr: Frame): unknown[] => {
@@ -1569,10 +1623,12 @@ export class Compiler {
                 return ip.invoke(ip.select(ms, a, `super.${e.name}`), fr.t, a);
             };
         }
-        const t =
-            e.target.kind === 'name' || e.target.kind === 'field'
-                ? this.ref(e.target, sc)
-                : { k: 'val' as const, ev: this.expr(e.target, sc) };
+        const target0 = e.target;
+        const t = this.asTarget(() =>
+            target0.kind === 'name' || target0.kind === 'field'
+                ? this.ref(target0, sc)
+                : { k: 'val' as const, ev: this.expr(target0, sc) }
+        );
         if (t.k === 'ns')
             throw new ApexCompileError(`Variable does not exist: ${t.parts.join('.')}`, { file, line });
         if (t.k === 'type') {
@@ -1597,9 +1653,10 @@ export class Compiler {
         return (fr) => {
             const recv = target(fr);
             if (recv === null || recv === undefined) {
-                if (safe) return null;
+                if (safe) return SHORT;
                 return npe();
             }
+            if (recv === SHORT) return SHORT;
             const a = evalArgs(fr);
             if (recv instanceof ApexObject) {
                 if (site.c === recv.cls && site.m) return ip.invoke(site.m, recv, a);
@@ -1805,6 +1862,7 @@ export function displayRuntimeType(v: unknown): string {
 }
 
 function listGet(list: unknown, index: unknown): unknown {
+    if (list === SHORT) return SHORT;
     if (list === null || list === undefined || index === null || index === undefined) return npe();
     if (!(list instanceof ApexList)) {
         if (list instanceof ApexMap)
