@@ -1,5 +1,6 @@
 import { LightningElement, api } from 'lwc';
 import STARS_ASSISTIVE_TEXT from '@salesforce/label/c.TP_Star_Rating_Assistive_Text';
+import { formatLabel } from 'c/tpUtils';
 
 /** Trustpilot shows ratings on a five-star scale, in half-star steps for TrustScore averages. */
 export const MAX_STARS = 5;
@@ -20,14 +21,6 @@ export function normalizeRating(value: unknown): number {
     }
     const halves = Math.round(numeric * 2) / 2;
     return Math.min(MAX_STARS, Math.max(0, halves));
-}
-
-/** Replaces `{0}`, `{1}`, ... in a custom label with the given values. */
-export function formatLabel(template: string, ...values: (string | number)[]): string {
-    return template.replace(/\{(\d+)\}/g, (match: string, index: string) => {
-        const value = values[Number(index)];
-        return value === undefined ? match : String(value);
-    });
 }
 
 /**
