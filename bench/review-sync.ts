@@ -29,10 +29,28 @@ const TRANSACTION_MS = 3000;
 
 function review(i: number, product: boolean): Record<string, unknown> {
     const createdAt = new Date(Date.UTC(2026, 0, 1) + i * 60000).toISOString();
-    const base = { id: `${product ? 'p' : 's'}-${i}`, stars: (i % 5) + 1, createdAt, referenceId: `REF-${i}` };
+    const base = {
+        id: `${product ? 'p' : 's'}-${i}`,
+        stars: (i % 5) + 1,
+        createdAt,
+        referenceId: `REF-${i}`
+    };
     return product
-        ? { ...base, content: `Product review ${i}`, product: { sku: `SKU-${i % 50}`, name: `Product ${i % 50}` }, consumer: { name: `Buyer ${i}` } }
-        : { ...base, title: `Review ${i}`, text: `Text of review ${i}`, language: 'en', isVerified: true, consumer: { displayName: `Consumer ${i}` }, referralEmail: `c${i}@example.com` };
+        ? {
+              ...base,
+              content: `Product review ${i}`,
+              product: { sku: `SKU-${i % 50}`, name: `Product ${i % 50}` },
+              consumer: { name: `Buyer ${i}` }
+          }
+        : {
+              ...base,
+              title: `Review ${i}`,
+              text: `Text of review ${i}`,
+              language: 'en',
+              isVerified: true,
+              consumer: { displayName: `Consumer ${i}` },
+              referralEmail: `c${i}@example.com`
+          };
 }
 
 function page(total: number, url: URL, product: boolean): Record<string, unknown>[] {
@@ -52,11 +70,18 @@ function serve(service: number, product: number): void {
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const p = url.pathname;
-        if (p.endsWith('/accesstoken')) return send(res, 200, { access_token: 'bench-token', expires_in: 359999 });
+        if (p.endsWith('/accesstoken'))
+            return send(res, 200, { access_token: 'bench-token', expires_in: 359999 });
         if (p === `/v1/business-units/${UNIT}`) {
-            return send(res, 200, { id: UNIT, displayName: 'Bench', score: { trustScore: 4.4, stars: 4.5 }, numberOfReviews: { total: service } });
+            return send(res, 200, {
+                id: UNIT,
+                displayName: 'Bench',
+                score: { trustScore: 4.4, stars: 4.5 },
+                numberOfReviews: { total: service }
+            });
         }
-        if (p === `/v1/private/business-units/${UNIT}/reviews`) return send(res, 200, { reviews: page(service, url, false) });
+        if (p === `/v1/private/business-units/${UNIT}/reviews`)
+            return send(res, 200, { reviews: page(service, url, false) });
         if (p === `/v1/private/product-reviews/business-units/${UNIT}/reviews`) {
             return send(res, 200, { productReviews: page(product, url, true) });
         }
@@ -69,11 +94,17 @@ function serve(service: number, product: number): void {
 }
 
 function startServer(service: number, product: number): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(service), String(product)], {
-        stdio: ['ignore', 'pipe', 'inherit']
-    });
+    const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(service), String(product)],
+        {
+            stdio: ['ignore', 'pipe', 'inherit']
+        }
+    );
     return new Promise((resolve, reject) => {
-        child.stdout?.once('data', (d: Buffer) => resolve({ child, url: `http://127.0.0.1:${d.toString().trim()}` }));
+        child.stdout?.once('data', (d: Buffer) =>
+            resolve({ child, url: `http://127.0.0.1:${d.toString().trim()}` })
+        );
         child.once('exit', (code) => reject(new Error(`mock server exited (${code})`)));
     });
 }
@@ -84,6 +115,14 @@ interface Tx {
     at: number;
     limits: LimitCounters;
 }
+
+// as an admin would: give the running user the Super User permission set (its own transaction: setup object)
+const ASSIGN = `
+insert new PermissionSetAssignment(
+    AssigneeId = UserInfo.getUserId(),
+    PermissionSetId = [SELECT Id FROM PermissionSet WHERE Name = 'Trustpilot_App_Super_User'].Id
+);
+`;
 
 const SETUP = `
 ConnectApi.CredentialInput oauth = new ConnectApi.CredentialInput();
@@ -138,7 +177,10 @@ async function run(total: number): Promise<void> {
     try {
         const rt = await ApexRuntime.create({ debug: () => undefined });
         for (const p of rt.problems) process.stderr.write(`load error: ${p.message}\n`);
-        setCalloutRewrite({ 'https://api.trustpilot.com': url, 'https://invitations-api.trustpilot.com': url });
+        setCalloutRewrite({
+            'https://api.trustpilot.com': url,
+            'https://invitations-api.trustpilot.com': url
+        });
         const ip = rt.interp as unknown as { limits: LimitCounters; clock: number };
 
         // every transaction installs fresh counters and restores the caller's at its end: record those
@@ -157,6 +199,13 @@ async function run(total: number): Promise<void> {
             }
         });
 
+        const assign = rt.runAnonymous(ASSIGN, 'bench-assign.apex');
+        if (!assign.ok) throw new Error(`permission set assignment failed: ${assign.error}`);
+        outer.add(current);
+        // the local runtime keeps mixed-DML state per user object across transactions (reported to its
+        // owner); a new transaction starts clean on the platform, so give the next one a fresh user object
+        const user = ip as unknown as { user: object };
+        user.user = { ...user.user };
         const setup = rt.runAnonymous(SETUP, 'bench-setup.apex');
         if (!setup.ok) throw new Error(`setup failed: ${setup.error}`);
         outer.add(current);
@@ -176,26 +225,44 @@ async function run(total: number): Promise<void> {
         const lines = report.debug;
 
         const sync = txs.filter((t) => t.limits.callouts > 0 || t.limits.dmlStatements > 0);
-        const pagesExpected = Math.ceil(service / 100) + (service % 100 === 0 ? 1 : 0) + Math.ceil(product / 100) + (product % 100 === 0 ? 1 : 0);
+        const pagesExpected =
+            Math.ceil(service / 100) +
+            (service % 100 === 0 ? 1 : 0) +
+            Math.ceil(product / 100) +
+            (product % 100 === 0 ? 1 : 0);
         const sum = (k: keyof LimitCounters): number => sync.reduce((a, t) => a + t.limits[k], 0);
         const max = (k: keyof LimitCounters): number => sync.reduce((a, t) => Math.max(a, t.limits[k]), 0);
         let window5 = 0;
         for (const t of sync) {
-            const inWindow = sync.filter((u) => u.at >= t.at && u.at < t.at + 300000).reduce((a, u) => a + u.limits.callouts, 0);
+            const inWindow = sync
+                .filter((u) => u.at >= t.at && u.at < t.at + 300000)
+                .reduce((a, u) => a + u.limits.callouts, 0);
             window5 = Math.max(window5, inWindow);
         }
-        process.stdout.write(`\n=== ${total.toLocaleString('en-US')} reviews (${service} service, ${product} product) ===\n`);
+        process.stdout.write(
+            `\n=== ${total.toLocaleString('en-US')} reviews (${service} service, ${product} product) ===\n`
+        );
         for (const l of lines) process.stdout.write(`  ${l}\n`);
         process.stdout.write(`  transactions (job links):        ${sync.length}\n`);
-        process.stdout.write(`  callouts total:                  ${sum('callouts')} (review pages needed: ${pagesExpected}, +1 business unit refresh)\n`);
-        process.stdout.write(`  per transaction  max / limit:     callouts ${max('callouts')}/100, SOQL ${max('queries')}/200, DML statements ${max('dmlStatements')}/150, DML rows ${max('dmlRows')}/10000\n`);
-        process.stdout.write(`  per transaction  average:         callouts ${(sum('callouts') / sync.length).toFixed(1)}, SOQL ${(sum('queries') / sync.length).toFixed(1)}, DML statements ${(sum('dmlStatements') / sync.length).toFixed(1)}, DML rows ${(sum('dmlRows') / sync.length).toFixed(1)}\n`);
+        process.stdout.write(
+            `  callouts total:                  ${sum('callouts')} (review pages needed: ${pagesExpected}, +1 business unit refresh)\n`
+        );
+        process.stdout.write(
+            `  per transaction  max / limit:     callouts ${max('callouts')}/100, SOQL ${max('queries')}/200, DML statements ${max('dmlStatements')}/150, DML rows ${max('dmlRows')}/10000\n`
+        );
+        process.stdout.write(
+            `  per transaction  average:         callouts ${(sum('callouts') / sync.length).toFixed(1)}, SOQL ${(sum('queries') / sync.length).toFixed(1)}, DML statements ${(sum('dmlStatements') / sync.length).toFixed(1)}, DML rows ${(sum('dmlRows') / sync.length).toFixed(1)}\n`
+        );
         process.stdout.write(`  busiest 5 minutes of calls:      ${window5} (Trustpilot allows 833)\n`);
-        process.stdout.write(`  simulated duration:              ${((sync.at(-1)?.at ?? 0) - (sync[0]?.at ?? 0)) / 1000} s\n`);
+        process.stdout.write(
+            `  simulated duration:              ${((sync.at(-1)?.at ?? 0) - (sync[0]?.at ?? 0)) / 1000} s\n`
+        );
         for (const [i, t] of sync.entries()) {
             if (i < 3 || i >= sync.length - 2) {
                 const l = t.limits;
-                process.stdout.write(`    tx ${String(i + 1).padStart(3)}: callouts ${l.callouts}, SOQL ${l.queries}, DML ${l.dmlStatements} statements / ${l.dmlRows} rows\n`);
+                process.stdout.write(
+                    `    tx ${String(i + 1).padStart(3)}: callouts ${l.callouts}, SOQL ${l.queries}, DML ${l.dmlStatements} statements / ${l.dmlRows} rows\n`
+                );
             } else if (i === 3) process.stdout.write('    ...\n');
         }
     } finally {
