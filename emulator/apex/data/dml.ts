@@ -184,8 +184,28 @@ export class DmlEngine {
         // "You can insert a user in a transaction with other sObjects ... if UserRoleId for the user is null";
         // updates are allowed unless they change UserRoleId, IsActive, ProfileId, Username, IsPortalEnabled or
         // ForecastEnabled. Such User DML is compatible with both kinds and recorded as neither.
-        if (def.name === 'User' && op === 'insert' && records.every((r) => !r.has('UserRoleId') || r.get('UserRoleId') === null)) return null;
-        if (def.name === 'User' && op === 'update' && records.every((r) => !['userroleid', 'isactive', 'profileid', 'username', 'isportalenabled', 'forecastenabled'].some((f) => r.has(f)))) return null;
+        if (
+            def.name === 'User' &&
+            op === 'insert' &&
+            records.every((r) => !r.has('UserRoleId') || r.get('UserRoleId') === null)
+        )
+            return null;
+        if (
+            def.name === 'User' &&
+            op === 'update' &&
+            records.every(
+                (r) =>
+                    ![
+                        'userroleid',
+                        'isactive',
+                        'profileid',
+                        'username',
+                        'isportalenabled',
+                        'forecastenabled'
+                    ].some((f) => r.has(f))
+            )
+        )
+            return null;
         if (def.kind === 'customSetting') return null;
         const original = setup ? m.nonSetup : m.setup;
         if (original) {
@@ -614,12 +634,21 @@ export class DmlEngine {
      * running user ("In user mode, the current user's object permissions, field-level security ... are
      * enforced": Apex Reference, AccessLevel Class).
      */
-    private writableErrors(def: ObjectDef, r: SObjectRecord, creating: boolean, access: WriteAccess | null): RecordError | null {
+    private writableErrors(
+        def: ObjectDef,
+        r: SObjectRecord,
+        creating: boolean,
+        access: WriteAccess | null
+    ): RecordError | null {
         if (!access) return null;
         for (const [fd] of r.fieldEntries()) {
             if (fd.name === 'Id' || !(creating ? fd.createable : fd.updateable)) continue;
             if (!access.canEditField(def, fd, creating)) {
-                return err('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [fd.name]);
+                return err(
+                    'INVALID_FIELD_FOR_INSERT_UPDATE',
+                    `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+                    [fd.name]
+                );
             }
         }
         return null;

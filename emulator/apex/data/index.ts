@@ -85,7 +85,8 @@ export class DataSide {
             const row = o.db.find(u.id);
             if (row) {
                 const profile = o.db.find(row.values.get('profileid') as ApexId | null);
-                const text = (f: string): string | null => (row.values.get(f) as string | null | undefined) ?? null;
+                const text = (f: string): string | null =>
+                    (row.values.get(f) as string | null | undefined) ?? null;
                 u.userName = text('username') ?? u.userName;
                 u.firstName = text('firstname') ?? '';
                 u.lastName = text('lastname') ?? u.lastName;

@@ -397,7 +397,14 @@ export class Schema {
     /** Named credentials found in the package: name → endpoint and external credential. */
     readonly namedCredentials = new Map<string, { endpoint: string; externalCredential?: string }>();
     /** External credentials: name → protocol and parameters (group, name, type, value). */
-    readonly externalCredentials = new Map<string, { name: string; protocol: string; params: { group: string; name: string; type: string; value: string }[] }>();
+    readonly externalCredentials = new Map<
+        string,
+        {
+            name: string;
+            protocol: string;
+            params: { group: string; name: string; type: string; value: string }[];
+        }
+    >();
 
     constructor(opts: SchemaOptions = {}) {
         const tablePath =
@@ -504,11 +511,19 @@ export class Schema {
         for (const file of files.filter((f) => f.endsWith('.externalCredential-meta.xml'))) {
             const doc = (readXml(file).ExternalCredential ?? {}) as Record<string, unknown>;
             const name = basename(file).replace('.externalCredential-meta.xml', '');
-            const params = ([] as unknown[]).concat(doc.externalCredentialParameters ?? []) as Record<string, unknown>[];
+            const params = ([] as unknown[]).concat(doc.externalCredentialParameters ?? []) as Record<
+                string,
+                unknown
+            >[];
             this.externalCredentials.set(name.toLowerCase(), {
                 name,
                 protocol: str(doc.authenticationProtocol) ?? '',
-                params: params.map((p) => ({ group: str(p.parameterGroup) ?? '', name: str(p.parameterName) ?? '', type: str(p.parameterType) ?? '', value: str(p.parameterValue) ?? '' }))
+                params: params.map((p) => ({
+                    group: str(p.parameterGroup) ?? '',
+                    name: str(p.parameterName) ?? '',
+                    type: str(p.parameterType) ?? '',
+                    value: str(p.parameterValue) ?? ''
+                }))
             });
         }
     }

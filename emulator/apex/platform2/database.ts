@@ -24,10 +24,14 @@ import type { Savepoint } from '../data/db.js';
 import { SObjectRecord } from '../data/record.js';
 import type { Bind } from '../data/soql/ast.js';
 import { SObjectFieldToken } from './schema.js';
+import { enumValue } from './enums.js';
 
 // ------------------------------------------------------------------------------------------ values
 
-export class AccessLevelValue extends NativeObject<{ mode: 'USER_MODE' | 'SYSTEM_MODE'; toString(): string }> {
+export class AccessLevelValue extends NativeObject<{
+    mode: 'USER_MODE' | 'SYSTEM_MODE';
+    toString(): string;
+}> {
     constructor(mode: 'USER_MODE' | 'SYSTEM_MODE') {
         super('accesslevel', { mode, toString: () => mode });
     }
@@ -318,9 +322,7 @@ export function installDatabase(r: NativeRegistry): void {
         name: 'Database.Error',
         methods: {
             getmessage: (_c, s) => (s as DbError).state.message,
-            getstatuscode: (_c, s) =>
-                StatusCode.byName.get((s as DbError).state.statusCode.toLowerCase()) ??
-                (s as DbError).state.statusCode,
+            getstatuscode: (c, s) => enumValue(c, 'System.StatusCode', (s as DbError).state.statusCode),
             getfields: (_c, s) => new ApexList(T.string, [...(s as DbError).state.fields])
         }
     });
@@ -365,7 +367,7 @@ export function installDatabase(r: NativeRegistry): void {
             },
             getdmlid: (_c, s, [i]) => at(s, i).id,
             getdmlindex: (_c, s, [i]) => at(s, i).index,
-            getdmltype: (_c, s, [i]) => StatusCode.byName.get(at(s, i).statusCode.toLowerCase()) ?? null,
+            getdmltype: (c, s, [i]) => enumValue(c, 'System.StatusCode', at(s, i).statusCode),
             getinaccessiblefields: (_c, s) => {
                 const m = (s as ApexObject).f.$inaccessible as Map<string, string[]> | undefined;
                 const out = new ApexMap(T.string, { name: 'set', args: [T.string] });

@@ -10,6 +10,7 @@ import { ApexError } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import { ApexId, ApexList, ApexMap, EnumValue, NativeObject, T, type EnumLike } from '../runtime/values.js';
 import { sideOf } from '../data/index.js';
+import { enumValue } from './enums.js';
 import { SObjectRecord, apexTypeOfField } from '../data/record.js';
 import type { FieldDef, ObjectDef } from '../data/schema.js';
 
@@ -151,9 +152,9 @@ export const SoapType = platformEnum('schema.soaptype', 'Schema.SoapType', [
     'TIME'
 ]);
 
-function displayTypeOf(f: FieldDef): EnumValue {
+function displayTypeOf(ctx: ApexContext, f: FieldDef): EnumValue {
     const map: Record<string, string> = { int: 'INTEGER', anytype: 'ANYTYPE' };
-    return DisplayType.byName.get((map[f.type] ?? f.type).toLowerCase())!;
+    return enumValue(ctx, 'Schema.DisplayType', (map[f.type] ?? f.type).toUpperCase());
 }
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -378,9 +379,11 @@ export function installSchema(r: NativeRegistry): void {
             newsobject: (_ctx, self, args) => {
                 const def = (self as SObjectTypeToken).state.def;
                 const r = new SObjectRecord(def);
-                if (args[0] !== null && args[0] !== undefined) throw new ApexError('UnexpectedException', 'not supported locally: record types');
+                if (args[0] !== null && args[0] !== undefined)
+                    throw new ApexError('UnexpectedException', 'not supported locally: record types');
                 if (args[1] === true) {
-                    for (const fd of def.fields.values()) if (fd.custom && fd.defaultValue !== undefined) r.put(fd.name, fd.defaultValue);
+                    for (const fd of def.fields.values())
+                        if (fd.custom && fd.defaultValue !== undefined) r.put(fd.name, fd.defaultValue);
                 }
                 return r;
             },
@@ -400,7 +403,11 @@ export function installSchema(r: NativeRegistry): void {
         }
     });
 
-    const options = platformEnum('schema.sobjectdescribeoptions', 'Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL']);
+    const options = platformEnum('schema.sobjectdescribeoptions', 'Schema.SObjectDescribeOptions', [
+        'DEFAULT',
+        'DEFERRED',
+        'FULL'
+    ]);
     for (const name of ['Schema.SObjectDescribeOptions', 'SObjectDescribeOptions']) {
         r.register({ name, staticFieldFallback: (_c, n) => options.byName.get(n.toLowerCase()) ?? null });
     }
@@ -420,9 +427,12 @@ export function installSchema(r: NativeRegistry): void {
         name: 'List',
         getterFallback: (_c, self, name) => {
             const l = self as ApexList;
-            if (!(l.items[0] instanceof SObjectRecord) && l.items.length > 0) throw new ApexError('UnexpectedException', `not supported locally: field ${name} of a List`);
-            if (l.items.length === 0) throw new ApexError('QueryException', 'List has no rows for assignment to SObject');
-            if (l.items.length > 1) throw new ApexError('QueryException', 'List has more than 1 row for assignment to SObject');
+            if (!(l.items[0] instanceof SObjectRecord) && l.items.length > 0)
+                throw new ApexError('UnexpectedException', `not supported locally: field ${name} of a List`);
+            if (l.items.length === 0)
+                throw new ApexError('QueryException', 'List has no rows for assignment to SObject');
+            if (l.items.length > 1)
+                throw new ApexError('QueryException', 'List has more than 1 row for assignment to SObject');
             return (l.items[0] as SObjectRecord).get(name);
         }
     });
@@ -497,7 +507,7 @@ export function installSchema(r: NativeRegistry): void {
             getname: (_c, s) => F(s).field.name,
             getlocalname: (_c, s) => F(s).field.name,
             getlabel: (_c, s) => F(s).field.label,
-            gettype: (_c, s) => displayTypeOf(F(s).field),
+            gettype: (c, s) => displayTypeOf(c, F(s).field),
             getlength: (_c, s) => F(s).field.length ?? 0,
             getprecision: (_c, s) => F(s).field.precision ?? 0,
             getscale: (_c, s) => F(s).field.scale ?? 0,
@@ -528,9 +538,12 @@ export function installSchema(r: NativeRegistry): void {
             isaccessible: (c, s) => accessOf(c).describeField(F(s).def, F(s).field).accessible,
             iscreateable: (c, s) => accessOf(c).describeField(F(s).def, F(s).field).createable,
             isupdateable: (c, s) => accessOf(c).describeField(F(s).def, F(s).field).updateable,
-            getsoaptype: (_c, s) =>
-                SoapType.byName.get(apexTypeOfField(F(s).field).toLowerCase().replace('decimal', 'double')) ??
-                SoapType.byName.get('string')!
+            getsoaptype: (c, s) =>
+                enumValue(
+                    c,
+                    'Schema.SoapType',
+                    apexTypeOfField(F(s).field).toUpperCase().replace('DECIMAL', 'DOUBLE')
+                )
         }
     });
 

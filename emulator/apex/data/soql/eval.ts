@@ -207,11 +207,7 @@ export class QueryRunner {
             cur = this.env.db.find(id as ApexId | null);
             if (!cur) return null;
         }
-        if (r.hops.length && cur.def !== r.owner) {
-            // Polymorphic hop: read the same-named field on the actual parent object.
-            return cur.values.get(r.field.name.toLowerCase()) ?? null;
-        }
-        return cur.values.get(r.field.name.toLowerCase()) ?? null;
+        return fieldOf(cur, r.field.name);
     }
 
     private fieldValue(row: Row, def: ObjectDef, f: FieldRef, alias: string | null): unknown {
@@ -402,7 +398,7 @@ export class QueryRunner {
                 }
             }
             const fd = cur!.def === r.owner ? r.field : cur!.def.fields.get(r.field.name.toLowerCase());
-            target.setRaw(fd?.name ?? r.field.name, cur!.values.get(r.field.name.toLowerCase()) ?? null);
+            target.setRaw(fd?.name ?? r.field.name, fieldOf(cur!, r.field.name));
             return;
         }
         if (item.kind === 'subquery') {
@@ -561,6 +557,13 @@ export class QueryRunner {
                 return qerr(`not supported locally: aggregate ${fn}`);
         }
     }
+}
+
+/** A row's field value (the Id comes from the row itself). */
+function fieldOf(row: Row, name: string): unknown {
+    const lc = name.toLowerCase();
+    if (lc === 'id') return row.id;
+    return row.values.get(lc) ?? null;
 }
 
 function toDecimal(v: unknown): Decimal {

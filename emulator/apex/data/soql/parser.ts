@@ -156,19 +156,7 @@ function lex(src: string): Tok[] {
             i++;
             while (i < n && /\s/.test(src[i])) i++;
             const b = i;
-            let depth = 0;
-            while (i < n) {
-                const ch = src[i];
-                if (ch === '(' || ch === '[') depth++;
-                else if (ch === ')' || ch === ']') {
-                    if (depth === 0) break;
-                    depth--;
-                } else if (ch === "'") {
-                    i++;
-                    while (i < n && src[i] !== "'") i += src[i] === '\\' ? 2 : 1;
-                } else if (depth === 0 && (/\s/.test(ch) || ch === ',')) break;
-                i++;
-            }
+            i = bindEnd(src, i);
             out.push({ t: 'bind', v: src.slice(b, i).trim(), pos: start });
             continue;
         }
@@ -207,6 +195,44 @@ function lex(src: string): Tok[] {
     }
     out.push({ t: 'eof', v: '', pos: n });
     return out;
+}
+
+/** End of one operand of a bind expression: a string literal or a chain of names, calls and indexes. */
+function operandEnd(src: string, i: number): number {
+    const n = src.length;
+    if (src[i] === "'") {
+        i++;
+        while (i < n && src[i] !== "'") i += src[i] === '\\' ? 2 : 1;
+        return i + 1;
+    }
+    let depth = 0;
+    while (i < n) {
+        const ch = src[i];
+        if (ch === '(' || ch === '[') depth++;
+        else if (ch === ')' || ch === ']') {
+            if (depth === 0) break;
+            depth--;
+        } else if (ch === "'") {
+            i++;
+            while (i < n && src[i] !== "'") i += src[i] === '\\' ? 2 : 1;
+        } else if (depth === 0 && (/\s/.test(ch) || ch === ',' || '+-*/'.includes(ch))) break;
+        i++;
+    }
+    return i;
+}
+
+/** End of a bind expression `:expr`: operands joined by arithmetic operators (`:prefix + '%'`). */
+function bindEnd(src: string, i: number): number {
+    let end = operandEnd(src, i);
+    for (;;) {
+        let j = end;
+        while (j < src.length && /\s/.test(src[j])) j++;
+        if (j >= src.length || !'+-*/'.includes(src[j])) return end;
+        j++;
+        while (j < src.length && /\s/.test(src[j])) j++;
+        if (j >= src.length) return end;
+        end = operandEnd(src, j);
+    }
 }
 
 function isValueContext(out: Tok[]): boolean {
