@@ -103,7 +103,7 @@ function standardObject(name: string): ObjectInfo | undefined {
 }
 
 /** Standard fields every custom object, custom setting or custom metadata type has. */
-function systemFields(obj: ObjectInfo, nameType: string, isDetail: boolean): void {
+function systemFields(obj: ObjectInfo, isDetail: boolean): void {
     const plain = (name: string, type: string): void =>
         addField(obj, { name, type, referenceTo: [], required: false, custom: false });
     const ref = (name: string, idName: string, to: string): void => {
@@ -136,7 +136,7 @@ function systemFields(obj: ObjectInfo, nameType: string, isDetail: boolean): voi
         ref('CreatedBy', 'CreatedById', 'User');
         return;
     }
-    plain('Name', nameType);
+    plain('Name', 'String');
     plain('IsDeleted', 'Boolean');
     plain('CreatedDate', 'Datetime');
     plain('LastModifiedDate', 'Datetime');
@@ -209,10 +209,9 @@ export function loadSchema(roots: string[]): ProjectSchema {
             schema.objects.set(lower(name), obj);
         }
         if (isCustom) {
-            const nameType = text(doc?.root, 'nameField', 'type') === 'AutoNumber' ? 'String' : 'String';
             const fieldDocs = [...docByFile.values()].filter((d) => d.file.startsWith(`${dir}/fields/`));
             const isDetail = fieldDocs.some((d) => text(d.root, 'type') === 'MasterDetail');
-            systemFields(obj, nameType, isDetail);
+            systemFields(obj, isDetail);
         }
     }
     for (const doc of schema.docs) {
