@@ -58,11 +58,11 @@ export default class App extends LightningElement {
 
     get activeTab() {
         const a = this.route?.attributes ?? {};
-        return pages.tabs.find((t) =>
-            t.kind === 'object'
-                ? t.object === a.objectApiName && this.route.type !== 'standard__navItemPage'
-                : t.name === a.apiName
-        );
+        const isObjectRoute = this.route?.type !== 'standard__navItemPage';
+        return pages.tabs.find((t) => {
+            if (t.kind === 'object') return isObjectRoute && t.object === a.objectApiName;
+            return t.name === a.apiName;
+        });
     }
 
     get navItems() {

@@ -48,7 +48,8 @@ export default class DemoRecords extends LightningElement {
         const value = this.edits[id];
         try {
             await post('/api/ui/updateRecord', { fields: { Id: id, [field]: value } });
-            const { [id]: _saved, ...rest } = this.edits;
+            const rest = { ...this.edits };
+            delete rest[id];
             this.edits = rest;
             this.dispatchEvent(
                 new ShowToastEvent({

@@ -1,0 +1,350 @@
+/**
+ * End to end, in headless Chromium: the package's real LWCs in the Lightning preview, its real Apex in
+ * the local runtime, Trustpilot simulated. Steps share one fresh demo org and run in order, as a user
+ * would: connect, import, invite (Opportunity, Order, Case), links, replies, retries, safety, a11y.
+ * Screenshots: test-results/e2e/. Run with `npm run test:e2e`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DEMO_BUSINESS_USER_ID, DEMO_DOMAIN } from '../emulator/trustpilot/seed.ts';
+import { DEMO_API_KEY, DEMO_API_SECRET, DEMO_BGL_KEYS } from '../emulator/trustpilot/server.ts';
+import { launch, type Launched } from './browser.ts';
+import {
+    APP,
+    checkScreen,
+    eventually,
+    label,
+    preview,
+    runJobs,
+    sim,
+    startProduct,
+    type Product
+} from './harness.ts';
+
+interface SimInvitation {
+    status: string;
+    body: {
+        consumerEmail: string;
+        referenceNumber: string;
+        productReviewInvitation?: { productSkus?: string[]; products?: { sku: string }[] };
+    };
+}
+interface SimRequest {
+    route: string;
+    status: number;
+}
+interface DemoRecords {
+    sections: { object: string; records: { id: string; name: string; value: string }[] }[];
+}
+interface ListView {
+    rows: { id: string; values: string[] }[];
+    columns: { fieldName: string }[];
+}
+
+let product: Product;
+let browser: Launched;
+let page: Page;
+const dialogs: string[] = [];
+
+async function open(hash: string): Promise<void> {
+    await page.goto(`${APP}/${hash}`);
+    await page.waitForLoadState('networkidle');
+}
+
+async function assertAccessible(name: string): Promise<void> {
+    const serious = await checkScreen(page, name);
+    assert.deepEqual(
+        serious.map(
+            (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`
+        ),
+        [],
+        `${name}: axe reports no serious or critical violations`
+    );
+}
+
+async function invitations(): Promise<SimInvitation[]> {
+    return (await sim.get<{ invitations: SimInvitation[] }>('/_admin/invitations')).invitations;
+}
+
+async function demoRecord(object: string, index = 0) {
+    const data = await preview<DemoRecords>('/api/preview/demoRecords');
+    const record = data.sections.find((s) => s.object === object)?.records[index];
+    assert.ok(record, `demo org has ${object} #${index}`);
+    return record;
+}
+
+/** Chooses a value in the demo records table and saves: a user's edit, saved through the runtime. */
+async function setStage(recordId: string, value: string): Promise<void> {
+    await open('#/demo');
+    const row = page.locator(`tr[data-id="${recordId}"]`);
+    await row.locator('lightning-combobox button, lightning-combobox input').first().click();
+    await row.getByRole('option', { name: value, exact: true }).click();
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/saved/).first().waitFor();
+}
+
+/** Enables the invitation rule of one Settings tab with the given trigger value and recipient. */
+async function enableRule(tab: string, trigger: string, recipient: string, delivery?: string): Promise<void> {
+    await open('#/n/Trustpilot_Settings');
+    await page.getByRole('tab', { name: tab }).click();
+    const panel = page
+        .locator('lightning-tab:not([hidden]) c-tp-invitation-rule, c-tp-invitation-rule:visible')
+        .first();
+    const toggle = panel.getByLabel(label('TP_Rule_Enable'));
+    if (!(await toggle.isChecked()))
+        await panel.locator('.slds-checkbox_faux_container, .slds-checkbox_faux').first().click();
+    await panel.locator('lightning-combobox').first().locator('button, input').first().click();
+    await panel.getByRole('option', { name: trigger, exact: true }).click();
+    await panel.getByLabel(recipient, { exact: true }).check({ force: true });
+    if (delivery) await panel.getByLabel(delivery, { exact: true }).check({ force: true });
+    await panel.getByRole('button', { name: label('TP_Common_Save_Changes') }).click();
+    await page.getByText(label('TP_Rule_Saved')).first().waitFor();
+}
+
+before(async () => {
+    product = await startProduct();
+    browser = await launch();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+    });
+});
+
+after(async () => {
+    await browser?.close();
+    await product?.stop();
+});
+
+describe('the product, end to end', () => {
+    it('shows every screen, accessible, before connecting', async () => {
+        for (const [hash, name] of [
+            ['#/n/Trustpilot_Home', 'home-empty'],
+            ['#/o/Review__c/list', 'reviews-empty'],
+            ['#/n/Trustpilot_Invitation_Status', 'invitation-status-empty'],
+            ['#/n/Trustpilot_Settings', 'settings'],
+            ['#/demo', 'demo-records']
+        ]) {
+            await open(hash);
+            await assertAccessible(name);
+        }
+    });
+
+    it('connects with the API key and secret entered in Settings (OAuth against the simulator)', async () => {
+        await sim.post('/_admin/faults', []);
+        await open('#/n/Trustpilot_Settings');
+        await page.getByLabel(label('TP_Settings_Api_Key')).fill(DEMO_API_KEY);
+        await page.getByLabel(label('TP_Settings_Api_Secret')).fill(DEMO_API_SECRET);
+        await page.getByLabel(label('TP_Settings_Domain')).fill(DEMO_DOMAIN);
+        await page.getByLabel(label('TP_Settings_Business_User_Id')).fill(DEMO_BUSINESS_USER_ID);
+        await page.getByRole('button', { name: label('TP_Settings_Connect') }).click();
+        await page.getByText('Northwind Outfitters').first().waitFor({ timeout: 30_000 });
+        const log = (await sim.get<{ requests: SimRequest[] }>('/_admin/requests')).requests;
+        assert.ok(
+            log.some((r) => r.route === 'token' && r.status === 200),
+            'the OAuth client-credentials exchange reached the simulator'
+        );
+        assert.ok(
+            log.some((r) => r.route === 'businessUnits.find' && r.status === 200),
+            'the business unit was found by domain'
+        );
+        await assertAccessible('settings-connected');
+    });
+
+    it('imports reviews and Home shows the simulator’s counts', async () => {
+        await open('#/n/Trustpilot_Settings');
+        await page.getByRole('tab', { name: label('TP_Settings_Tab_Import') }).click();
+        await page.getByRole('button', { name: label('TP_Import_Button') }).click();
+        const stats = await sim.get<{
+            serviceReviews: number;
+            productReviews: number;
+            serviceReviewsAwaitingReply: number;
+        }>('/_admin/stats?days=30');
+        await eventually(
+            'the import to finish',
+            async () => {
+                await runJobs();
+                const home = await preview<{
+                    returnValue: { newServiceReviews: number; newProductReviews: number };
+                }>('/api/apex', {
+                    classname: 'HomeController',
+                    method: 'getHomeData',
+                    params: {}
+                });
+                const r = home.returnValue;
+                return r.newServiceReviews === stats.serviceReviews &&
+                    r.newProductReviews === stats.productReviews
+                    ? true
+                    : undefined;
+            },
+            180_000,
+            1_000
+        );
+        await open('#/n/Trustpilot_Home');
+        const kpi = async (key: string) =>
+            (await page.locator(`.kpi-value[data-key="${key}"]`).innerText()).trim();
+        const keys = await page
+            .locator('.kpi-value')
+            .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key ?? ''));
+        const shown = await Promise.all(keys.map(kpi));
+        assert.ok(
+            shown.includes(String(stats.serviceReviews)),
+            `Home shows ${stats.serviceReviews} new service reviews (shown: ${shown.join(', ')})`
+        );
+        assert.ok(
+            shown.includes(String(stats.productReviews)),
+            `Home shows ${stats.productReviews} new product reviews (shown: ${shown.join(', ')})`
+        );
+        await assertAccessible('home');
+    });
+
+    it('shows a review whose text is markup as text, never as markup', async () => {
+        const reviews = await preview<ListView>('/api/preview/listView', {
+            objectApiName: 'Review__c',
+            listView: 'All'
+        });
+        await open('#/o/Review__c/list');
+        await assertAccessible('reviews');
+        const hostile = reviews.rows.find((r) => r.values[0]?.startsWith('Markup test 1'));
+        assert.ok(hostile, 'the imported reviews include the markup test review');
+        await open(`#/r/Review__c/${hostile.id}/view`);
+        await page.getByText('<img src=x onerror=alert(1)>').first().waitFor();
+        assert.equal(
+            await page.locator('img[src="x"]').count(),
+            0,
+            'no <img> element was created from review text'
+        );
+        assert.deepEqual(dialogs, [], 'no script ran');
+        await assertAccessible('review-record');
+    });
+
+    it('posts a reply and the simulator stores it', async () => {
+        const reviews = await preview<ListView>('/api/preview/listView', {
+            objectApiName: 'Review__c',
+            listView: 'Recent_service_reviews'
+        });
+        const target = reviews.rows[0];
+        assert.ok(target, 'a recent service review exists');
+        await open(`#/r/Review__c/${target.id}/view`);
+        const text = `Thank you! (e2e ${Date.now()})`;
+        await page.locator('c-review-reply lightning-textarea textarea').fill(text);
+        await page
+            .locator('c-review-reply')
+            .getByRole('button', { name: label('TP_Reply_Post') })
+            .click();
+        const stored = await eventually('the reply on the simulator', async () => {
+            const r = await sim.get<{ replies: { reply: { text: string } | null }[] }>('/_admin/replies');
+            return r.replies.find((x) => x.reply?.text === text);
+        });
+        assert.ok(stored);
+    });
+
+    it('sends one invitation when an Opportunity reaches the trigger stage, with recipient, reference and SKUs', async () => {
+        await enableRule(
+            label('TP_Settings_Tab_Opportunities'),
+            'Closed Won',
+            label('TP_Rule_Recipient_Primary_Contact_Role')
+        );
+        const opp = await demoRecord('Opportunity', 0);
+        const before = (await invitations()).length;
+        await setStage(opp.id, 'Closed Won');
+        await open('#/n/Trustpilot_Invitation_Status');
+        await page.getByText(label('TP_Invitation_Status_Pending')).first().waitFor();
+        const sent = await eventually('the invitation at the simulator', async () => {
+            await runJobs();
+            const list = await invitations();
+            return list.length > before ? list : undefined;
+        });
+        assert.equal(sent.length, before + 1, 'exactly one invitation');
+        const inv = sent[sent.length - 1];
+        assert.equal(
+            inv?.body.consumerEmail,
+            'ada.lovelace@example.com',
+            'the primary contact role is the recipient'
+        );
+        assert.match(inv?.body.referenceNumber ?? '', /\S/, 'a reference number is sent');
+        const p = inv?.body.productReviewInvitation;
+        const skus = p?.productSkus ?? p?.products?.map((x) => x.sku) ?? [];
+        assert.deepEqual([...skus].sort(), ['NW-BAG-20F', 'NW-TENT-2P'], 'the SKUs of the line items');
+        await open('#/n/Trustpilot_Invitation_Status');
+        await page.getByText(label('TP_Invitation_Status_Sent')).first().waitFor();
+        await assertAccessible('invitation-status');
+    });
+
+    it('sends the same for an Order (Bill To) and a Case (Case Contact)', async () => {
+        await enableRule(label('TP_Settings_Tab_Orders'), 'Activated', label('TP_Rule_Recipient_Bill_To'));
+        await enableRule(label('TP_Settings_Tab_Cases'), 'Closed', label('TP_Rule_Recipient_Case_Contact'));
+        const before = (await invitations()).length;
+        await setStage((await demoRecord('Order', 0)).id, 'Activated');
+        await setStage((await demoRecord('Case', 0)).id, 'Closed');
+        const list = await eventually('two more invitations', async () => {
+            await runJobs();
+            const l = await invitations();
+            return l.length >= before + 2 ? l : undefined;
+        });
+        const emails = list
+            .slice(before)
+            .map((i) => i.body.consumerEmail)
+            .sort();
+        assert.deepEqual(
+            emails,
+            ['ada.lovelace@example.com', 'grace.hopper@example.com'],
+            'Bill To of the order and the case contact'
+        );
+    });
+
+    it('retries through a 429 and then a 500 until the invitation is sent', async () => {
+        await sim.post('/_admin/faults', [
+            { route: 'invitations.create', status: 429, retryAfter: 1 },
+            { route: 'invitations.create', status: 500 }
+        ]);
+        const before = (await invitations()).length;
+        await setStage((await demoRecord('Opportunity', 2)).id, 'Closed Won');
+        await eventually(
+            'the invitation after the retries',
+            async () => {
+                await runJobs(15 * 60_000);
+                return (await invitations()).length > before ? true : undefined;
+            },
+            120_000,
+            1_000
+        );
+        const log = (await sim.get<{ requests: SimRequest[] }>('/_admin/requests?route=invitations.create'))
+            .requests;
+        const tail = log.slice(-3).map((r) => r.status);
+        assert.deepEqual(tail, [429, 500, 202], 'answered 429, then 500, then accepted');
+    });
+
+    it('creates a Business Generated Link that the simulator’s verifier accepts', async () => {
+        await open('#/n/Trustpilot_Settings');
+        await page.getByRole('tab', { name: label('TP_Settings_Tab_Links') }).click();
+        await page.getByRole('button', { name: label('TP_Keys_Manage') }).click();
+        await page.getByLabel(label('TP_Keys_Encryption_Key')).fill(DEMO_BGL_KEYS.encryptionKey);
+        await page.getByLabel(label('TP_Keys_Authentication_Key')).fill(DEMO_BGL_KEYS.authenticationKey);
+        await page.getByRole('button', { name: label('TP_Keys_Save') }).click();
+        await enableRule(
+            label('TP_Settings_Tab_Cases'),
+            'Escalated',
+            label('TP_Rule_Recipient_Case_Contact'),
+            label('TP_Rule_Delivery_Link')
+        );
+        await setStage((await demoRecord('Case', 1)).id, 'Escalated');
+        const rows = await eventually('a link on an invitation', async () => {
+            await runJobs();
+            const v = await preview<ListView>('/api/preview/listView', { objectApiName: 'Invitation__c' });
+            return v.rows.length ? v : undefined;
+        });
+        assert.ok(rows);
+        await open('#/n/Trustpilot_Invitation_Status');
+        const link = await eventually('the link text', async () => {
+            const text = await page.locator('body').innerText();
+            return /https:\/\/www\.trustpilot\.com\/evaluate-bgl\/\S+/.exec(text)?.[0];
+        });
+        const verified = await sim.post<{ ok: boolean; payload: { email: string } }>('/_admin/bgl/verify', {
+            link
+        });
+        assert.equal(verified.ok, true);
+        assert.equal(verified.payload.email, 'margaret.h@example.com');
+    });
+});
