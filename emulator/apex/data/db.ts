@@ -93,9 +93,15 @@ export class OrgDatabase {
 
     setDeleted(row: Row, deleted: boolean): void {
         const before = row.deleted;
+        const values = row.values;
         row.deleted = deleted;
+        if (row.def.fields.has('isdeleted')) {
+            row.values = new Map(values);
+            row.values.set('isdeleted', deleted);
+        }
         this.journal.push(() => {
             row.deleted = before;
+            row.values = values;
         });
     }
 

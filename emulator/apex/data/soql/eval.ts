@@ -84,7 +84,18 @@ interface Resolved {
 }
 
 export class QueryRunner {
-    constructor(private readonly env: QueryEnv) {}
+    private readonly env: QueryEnv;
+    constructor(env: QueryEnv) {
+        // Bind expressions are evaluated once per query, not per row.
+        const cache = new Map<number, unknown>();
+        this.env = {
+            ...env,
+            bind: (b) => {
+                if (!cache.has(b.index)) cache.set(b.index, env.bind(b));
+                return cache.get(b.index);
+            }
+        };
+    }
 
     run(q: Query): QueryResult {
         const def = this.env.schema.get(q.from);
@@ -93,6 +104,7 @@ export class QueryRunner {
                 `sObject type '${q.from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
             );
         this.checkObjectAccess(def);
+        this.validate(q, def);
         let rows = [...this.env.db.rows(def, q.allRows)].filter((r) => !this.env.hidden?.(r));
         if (q.where) rows = rows.filter((r) => this.test(q.where!, r, def, q.alias));
         const hasAgg = q.select.some((s) => s.kind === 'agg') || q.groupBy.length > 0;
@@ -111,6 +123,49 @@ export class QueryRunner {
         if (q.orderBy.length) rows = this.sort(rows, q, def);
         rows = this.window(rows, q);
         return { kind: 'rows', def, records: rows.map((r) => this.materialize(r, def, q)) };
+    }
+
+    /** Resolves every field and evaluates every bind up front, so errors do not depend on the data. */
+    private validate(q: Query, def: ObjectDef): void {
+        const field = (f: FieldRef | AggRef | null) => {
+            if (f && f.kind === 'field') this.resolve(def, f.path, q.alias);
+            else if (f && f.arg) this.resolve(def, f.arg.path, q.alias);
+        };
+        const value = (v: Value | readonly Value[] | Bind | Query | null) => {
+            if (!v) return;
+            if (Array.isArray(v)) (v as Value[]).forEach(value);
+            else if ((v as Bind).kind === 'bind') this.env.bind(v as Bind);
+        };
+        const cond = (c: Condition | null): void => {
+            if (!c) return;
+            switch (c.kind) {
+                case 'and':
+                case 'or':
+                    c.items.forEach(cond);
+                    break;
+                case 'not':
+                    cond(c.item);
+                    break;
+                case 'cmp':
+                    field(c.left);
+                    value(c.right);
+                    break;
+                default:
+                    field(c.left);
+                    value(c.values as Value[] | Bind);
+            }
+        };
+        for (const item of q.select) {
+            if (item.kind === 'field') field(item);
+            else if (item.kind === 'toLabel') field(item.field);
+            else if (item.kind === 'agg') field(item.arg);
+        }
+        cond(q.where);
+        cond(q.having);
+        q.groupBy.forEach(field);
+        q.orderBy.forEach((o) => field(o.field));
+        value(q.limit);
+        value(q.offset);
     }
 
     private checkObjectAccess(def: ObjectDef): void {

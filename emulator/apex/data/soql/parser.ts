@@ -285,7 +285,7 @@ class Parser {
     }
     private ident(): string {
         const t = this.next();
-        if (t.t !== 'id') {
+        if (t.t !== 'id' || ['select', 'from', 'where'].includes(t.v.toLowerCase())) {
             this.i--;
             this.fail('expecting an identifier');
         }
