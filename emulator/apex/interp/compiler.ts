@@ -1593,7 +1593,7 @@ export class Compiler {
                         site.c = self.cls;
                         site.m = m;
                     }
-                    return m.isStatic ? ip.invoke(m, null, a) : ip.invoke(m, self, a);
+                    return m.isStatic ? ip.invokeFresh(m, null, a) : ip.invokeFresh(m, self, a);
                 };
             }
             for (let c: ClassInfo | null = fn.cls; c; c = c.outer) {
@@ -1659,7 +1659,7 @@ export class Compiler {
             if (recv === SHORT) return SHORT;
             const a = evalArgs(fr);
             if (recv instanceof ApexObject) {
-                if (site.c === recv.cls && site.m) return ip.invoke(site.m, recv, a);
+                if (site.c === recv.cls && site.m) return ip.invokeFresh(site.m, recv, a);
                 const ms = recv.cls.vtable.get(lname);
                 if (ms) {
                     const m = ip.select(ms, a, `${recv.cls.displayName}.${e.name}`);
@@ -1667,7 +1667,7 @@ export class Compiler {
                         site.c = recv.cls;
                         site.m = m;
                     }
-                    return ip.invoke(m, recv, a);
+                    return ip.invokeFresh(m, recv, a);
                 }
             }
             // Natives: cache the function per receiver type at this call site.
@@ -1698,7 +1698,7 @@ export class Compiler {
             if (n === 0) {
                 return () => {
                     if (c.staticState !== 2) ip.initStatics(m.cls);
-                    return ip.invoke(m, null, []);
+                    return ip.invokeFresh(m, null, []);
                 };
             }
             if (n === 1) {
@@ -1706,7 +1706,7 @@ export class Compiler {
                 return (fr) => {
                     const x = a0(fr);
                     if (m.cls.staticState !== 2) ip.initStatics(m.cls);
-                    return ip.invoke(m, null, [x]);
+                    return ip.invokeFresh(m, null, [x]);
                 };
             }
         }

@@ -882,6 +882,34 @@ export class Interpreter implements ApexContext {
         }
     }
 
+    /**
+     * Like invoke, for compiled call sites whose argument array is freshly allocated and owned by the
+     * call: the array becomes the callee's local-variable slots (no copy).
+     */
+    invokeFresh(m: MethodInfo, self: ApexObject | null, args: unknown[]): unknown {
+        if (m.body === null) this.compiler.compileMethod(m);
+        const conv = m.paramConv!;
+        for (let i = 0; i < args.length; i++) {
+            const c = conv[i];
+            if (c !== null) args[i] = c(args[i]);
+        }
+        if (args.length < m.nLocals) args.length = m.nLocals;
+        const fr = new Frame(m, self, this.cur, 0, m.where, m.cls.file, args);
+        if (++this.depth > 1000) {
+            this.depth--;
+            throw new ApexError('LimitException', 'Maximum stack depth reached: 1001');
+        }
+        this.cur = fr;
+        try {
+            if (m.prologue) m.prologue(fr);
+            m.body!(fr);
+            return fr.r;
+        } finally {
+            this.depth--;
+            this.cur = fr.parent;
+        }
+    }
+
     /** Chooses among overloads by arity and run-time argument types. */
     select(ms: readonly MethodInfo[], args: readonly unknown[], what: string): MethodInfo {
         let best: MethodInfo | null = null;

@@ -27,9 +27,10 @@ export class Frame {
         readonly parent: Frame | null,
         size: number,
         readonly where: string,
-        readonly file: string
+        readonly file: string,
+        locals?: unknown[]
     ) {
-        this.l = new Array(size);
+        this.l = locals ?? new Array(size);
         this.line = m ? m.line : 0;
     }
 }
