@@ -222,7 +222,9 @@ export class ApexRuntime {
         } catch (e) {
             const ex = ip.toApexException(e);
             if (!ex) throw e;
-            const msg = ex instanceof ApexObject ? ip.invokeMethod(ex, 'getMessage', []) : null;
+            // The client receives the message the exception was created with (for AuraHandledException too,
+            // whose getMessage() in Apex returns 'Script-thrown exception').
+            const msg = ex instanceof ApexObject ? (ex.f.$message ?? null) : null;
             throw new ApexRuntimeError(
                 ip.exceptionTypeName(ex),
                 msg === null ? '' : String(msg),

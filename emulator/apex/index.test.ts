@@ -1,0 +1,90 @@
+/**
+ * The embedding API: invoking @AuraEnabled methods with JSON-style parameters (as Lightning does).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ApexRuntime, ApexRuntimeError } from './index.js';
+
+const CONTROLLER = `public with sharing class EchoController {
+    public class Item {
+        @AuraEnabled
+        public String name;
+        @AuraEnabled
+        public Integer qty;
+    }
+
+    @AuraEnabled
+    public static List<Item> repeatItem(Item item, Integer times) {
+        List<Item> out = new List<Item>();
+        for (Integer i = 0; i < times; i++) {
+            Item copy = new Item();
+            copy.name = item.name + i;
+            copy.qty = item.qty * i;
+            out.add(copy);
+        }
+        return out;
+    }
+
+    @AuraEnabled
+    public static String whoAmI() {
+        return UserInfo.getUserName();
+    }
+
+    @AuraEnabled
+    public static void refuse() {
+        throw new AuraHandledException('You cannot do that');
+    }
+}
+`;
+
+describe('ApexRuntime.invokeAura', () => {
+    let dir: string;
+    let rt: ApexRuntime;
+    before(async () => {
+        dir = mkdtempSync(join(tmpdir(), 'apex-aura-'));
+        mkdirSync(join(dir, 'src'));
+        writeFileSync(join(dir, 'src', 'EchoController.cls'), CONTROLLER);
+        rt = await ApexRuntime.create({ projectDir: dir, sourceDirs: ['src'], debug: () => undefined });
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('deserializes parameters into Apex types and serializes the result', () => {
+        const out = rt.invokeAura('EchoController', 'repeatItem', { item: { name: 'x', qty: 3 }, times: 2 });
+        assert.deepEqual(out, [
+            { name: 'x0', qty: 0 },
+            { name: 'x1', qty: 3 }
+        ]);
+    });
+
+    it('runs as the given user', () => {
+        assert.equal(
+            rt.invokeAura('EchoController', 'whoAmI', {}, { userName: 'someone@example.com' }),
+            'someone@example.com'
+        );
+        assert.equal(
+            rt.invokeAura('EchoController', 'whoAmI', {}),
+            'admin@local.test',
+            'the user is restored afterwards'
+        );
+    });
+
+    it('surfaces an AuraHandledException with the message the client sees', () => {
+        assert.throws(
+            () => rt.invokeAura('EchoController', 'refuse', {}),
+            (e: unknown) =>
+                e instanceof ApexRuntimeError &&
+                e.apexType === 'System.AuraHandledException' &&
+                e.apexMessage === 'You cannot do that'
+        );
+    });
+
+    it('refuses methods that are not @AuraEnabled', () => {
+        assert.throws(
+            () => rt.invokeAura('EchoController', 'missing', {}),
+            /No single @AuraEnabled static method/
+        );
+    });
+});
