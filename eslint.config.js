@@ -85,7 +85,15 @@ export default [
         }
     },
     {
-        files: ['eslint.config.js', 'jest.config.js', 'scripts/**/*.{js,cjs,mjs}'],
-        ...js.configs.recommended
+        files: [
+            'eslint.config.js',
+            'jest.config.js',
+            'scripts/**/*.{js,cjs,mjs}',
+            'samples/bad/jest/jest.config.js'
+        ],
+        ...js.configs.recommended,
+        languageOptions: {
+            globals: { URL: 'readonly', process: 'readonly', console: 'readonly', require: 'readonly' }
+        }
     }
 ];
