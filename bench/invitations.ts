@@ -115,14 +115,17 @@ async function main(): Promise<void> {
     dispatchSide(rt);
 }
 
+/** Apex inserting an enabled email rule (Service, no delay). */
+function emailRule(objectName: string, triggerValue: string, recipientOption: string): string {
+    return `insert new Invitation_Rule__c(Name = '${triggerValue}', Object__c = '${objectName}', Enabled__c = true,
+    Trigger_Value__c = '${triggerValue}', Recipient_Option__c = '${recipientOption}', Type__c = 'Service',
+    Delivery__c = 'Email invitation', Delay_Days__c = 0);`;
+}
+
+const NO_FIGURES = `System.debug('BENCH|{"soql":0,"dml":0,"rows":0,"callouts":0,"cpu":0}');`;
+
 function triggerSide(rt: ApexRuntime): void {
-    run(
-        rt,
-        `insert new Invitation_Rule__c(Name = 'Won', Object__c = 'Opportunity', Enabled__c = true,
-    Trigger_Value__c = 'Closed Won', Recipient_Option__c = 'PrimaryContactRole', Type__c = 'Service',
-    Delivery__c = 'Email invitation', Delay_Days__c = 0);
-System.debug('BENCH|{"soql":0,"dml":0,"rows":0,"callouts":0,"cpu":0}');`
-    );
+    run(rt, `${emailRule('Opportunity', 'Closed Won', 'PrimaryContactRole')}\n${NO_FIGURES}`);
     const rows: Row[] = [];
     rows.push({
         scenario: '200 in one DML',
@@ -169,9 +172,7 @@ System.debug('BENCH|' + JSON.serialize(new Map<String, Object>{ 'soql' => 0, 'dm
 function dispatchSide(rt: ApexRuntime): void {
     run(
         rt,
-        `insert new Invitation_Rule__c(Name = 'Closed', Object__c = 'Case', Enabled__c = true,
-    Trigger_Value__c = 'Closed', Recipient_Option__c = 'CaseContact', Type__c = 'Service',
-    Delivery__c = 'Email invitation', Delay_Days__c = 0);
+        `${emailRule('Case', 'Closed', 'CaseContact')}
 Account a = new Account(Name = 'Bench');
 insert a;
 List<Contact> people = new List<Contact>();
@@ -187,7 +188,7 @@ insert cases;
 insert new Business_Unit__c(Name = 'Bench', Trustpilot_Id__c = 'bu-bench', Domain__c = 'example.com', Is_Default__c = true);
 insert new Connection_Settings__c(SetupOwnerId = UserInfo.getOrganizationId(), Connected__c = true,
     Connected_User_Id__c = UserInfo.getUserId(), Business_User_Id__c = 'bench-user', Domain__c = 'example.com');
-System.debug('BENCH|{"soql":0,"dml":0,"rows":0,"callouts":0,"cpu":0}');`
+${NO_FIGURES}`
     );
     rt.addClass(
         'BenchAcceptMock.cls',
