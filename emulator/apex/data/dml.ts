@@ -303,6 +303,11 @@ export class DmlEngine {
                 );
                 return;
             }
+            // "addError ... prevents any DML operation from occurring" (Apex Reference, SObject.addError).
+            if (r.errors.length) {
+                results[i] = fail(...r.errors);
+                return;
+            }
             const bad = this.writableErrors(def, r, true, access);
             if (bad) {
                 results[i] = fail(bad);

@@ -60,7 +60,12 @@ export class DataSide {
     /** Jobs enqueued by the currently running job (documented: one per executing job). */
     enqueuedByCurrent = 0;
     /** Mixed-DML state per running user (System.runAs starts a separate one). */
-    private readonly mixedByUser = new WeakMap<object, { setup: string | null; nonSetup: string | null }>();
+    private mixedByUser = new WeakMap<object, { setup: string | null; nonSetup: string | null }>();
+
+    /** A new transaction: no mixed DML yet for any user. */
+    resetMixed(): void {
+        this.mixedByUser = new WeakMap();
+    }
 
     constructor(readonly schema: Schema) {
         this.org = new DataOrg(schema);
@@ -301,6 +306,7 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
             side.uncommitted = null;
             side.currentDepth = -1;
             side.org.beginTransaction(false);
+            side.resetMixed();
             side.sync(ctx);
         },
         snapshot() {

@@ -102,8 +102,9 @@ export class SObjectRecord implements SObjectValue {
         const lc = name.toLowerCase();
         const prev = this.slots.get(lc);
         if (prev) {
+            const old = prev.value;
             prev.value = value;
-            return prev.value;
+            return old;
         }
         this.slots.set(lc, { name, value });
         if (this.queried) this.queried.add(lc);

@@ -102,20 +102,16 @@ describe('Apex data-side conformance (SOQL, DML, triggers, async, callouts)', ()
         it(`${c.file} ${c.id}${c.inferred ? ' (inferred)' : ''}`, () => {
             const ip = rt.interp;
             ip.hooks.transaction.restore(ip, undefined);
-            const t = ip.test;
-            t.running = c.testContext;
-            t.started = false;
-            t.startCalled = false;
-            t.mocks.clear();
-            let res;
-            try {
-                res = rt.runAnonymous(
-                    '\n'.repeat(c.line - 1) + c.body.join('\n'),
-                    `data/conformance/${c.file}`
-                );
-            } finally {
-                t.running = false;
-            }
+            const run = rt.prepareAnonymous(
+                '\n'.repeat(c.line - 1) + c.body.join('\n'),
+                `data/conformance/${c.file}`
+            );
+            // runPrepared starts a non-test transaction; a test-context case switches to test mode first.
+            const res = rt.runPrepared(() => {
+                ip.test.running = c.testContext;
+                run();
+            });
+            ip.test.running = false;
             assert.deepEqual(res.debug, c.expect, `${c.id}: debug output`);
             if (c.error === null)
                 assert.equal(res.ok, true, `${c.id}: unexpected ${res.error}\n${res.stackTrace}`);
