@@ -264,13 +264,19 @@ describe('credentials', () => {
     });
 
     it('Named Credentials are secured endpoints on the Trustpilot hosts, each backed by an External Credential', () => {
-        const expected: Record<string, [string, string, string]> = {
-            Trustpilot_API: ['https://api.trustpilot.com', 'Trustpilot', 'false'],
-            Trustpilot_Invitations_API: ['https://invitations-api.trustpilot.com', 'Trustpilot', 'false'],
-            Trustpilot_Public_API: ['https://api.trustpilot.com', 'Trustpilot_ApiKey', 'true']
+        // [URL, External Credential, platform-generated Authorization header, formulas in headers]
+        const expected: Record<string, [string, string, string, string]> = {
+            Trustpilot_API: ['https://api.trustpilot.com', 'Trustpilot', 'true', 'false'],
+            Trustpilot_Invitations_API: [
+                'https://invitations-api.trustpilot.com',
+                'Trustpilot',
+                'true',
+                'false'
+            ],
+            Trustpilot_Public_API: ['https://api.trustpilot.com', 'Trustpilot_ApiKey', 'false', 'true']
         };
         assert.deepEqual([...named.keys()].sort(), Object.keys(expected).sort());
-        for (const [name, [url, external, mergeInHeader]] of Object.entries(expected)) {
+        for (const [name, [url, external, authorization, mergeInHeader]] of Object.entries(expected)) {
             const credential = named.get(name) as Xml;
             const params = list(credential.namedCredentialParameters);
             assert.equal(text(credential.namedCredentialType), 'SecuredEndpoint', `${name} type`);
@@ -280,8 +286,8 @@ describe('credentials', () => {
             assert.ok(externals.has(external), `${external} exists`);
             assert.equal(
                 text(credential.generateAuthorizationHeader),
-                'true',
-                `${name} generates Authorization`
+                authorization,
+                `${name} platform-generated Authorization header`
             );
             assert.equal(text(credential.allowMergeFieldsInBody), 'false', `${name} merge fields in body`);
             assert.equal(
