@@ -171,65 +171,46 @@ export class Compiler {
     }
 
     compileStaticInit(c: ClassInfo): void {
-        const d = c.decl;
-        if (!d || d.kind !== 'class') return;
-        const fn = this.newFn(c, true, null, null);
-        const sc = new Scope(null, fn);
-        const parts: { order: number; run: (fr: Frame) => void }[] = [];
-        for (const f of d.fields) {
-            const fi = c.staticFields.get(f.name.toLowerCase());
-            if (!fi || !f.init) continue;
-            parts.push({ order: f.order, run: this.fieldInit(fi, f.init, sc, f.line, true) });
-        }
-        for (const p of d.properties) {
-            const fi = c.staticFields.get(p.name.toLowerCase());
-            if (fi) parts.push({ order: p.order, run: () => undefined });
-        }
-        for (const i of d.initializers) {
-            if (!i.isStatic) continue;
-            const b = this.block(i.body, new Scope(sc, fn));
-            parts.push({ order: i.order, run: (fr) => void b(fr) });
-        }
-        parts.sort((a, b) => a.order - b.order);
-        const runs = parts.map((p) => p.run);
-        c.staticInit =
-            runs.length === 0
-                ? null
-                : (fr) => {
-                      for (const r of runs) r(fr);
-                  };
+        c.staticInit = this.initializer(c, true)?.run ?? null;
     }
 
     compileInstanceInit(c: ClassInfo): void {
+        const init = this.initializer(c, false);
+        c.instanceInit = init ? init.run : () => undefined;
+        c.instanceInitLocals = init ? init.locals : -1;
+    }
+
+    /**
+     * Field initialisers and initializer blocks (static or instance) in source order, compiled to one
+     * function; null when the class has none.
+     */
+    private initializer(
+        c: ClassInfo,
+        isStatic: boolean
+    ): { run: (fr: Frame) => void; locals: number } | null {
         const d = c.decl;
-        if (!d || d.kind !== 'class') {
-            c.instanceInit = () => undefined;
-            c.instanceInitLocals = -1;
-            return;
-        }
-        const fn = this.newFn(c, false, null, null);
+        if (!d || d.kind !== 'class') return null;
+        const fn = this.newFn(c, isStatic, null, null);
         const sc = new Scope(null, fn);
+        const fields = isStatic ? c.staticFields : c.fields;
         const parts: { order: number; run: (fr: Frame) => void }[] = [];
         for (const f of d.fields) {
-            const fi = c.fields.get(f.name.toLowerCase());
-            if (!fi || !f.init) continue;
-            parts.push({ order: f.order, run: this.fieldInit(fi, f.init, sc, f.line, false) });
+            const fi = fields.get(f.name.toLowerCase());
+            if (fi && f.init)
+                parts.push({ order: f.order, run: this.fieldInit(fi, f.init, sc, f.line, isStatic) });
         }
         for (const i of d.initializers) {
-            if (i.isStatic) continue;
+            if (i.isStatic !== isStatic) continue;
             const b = this.block(i.body, new Scope(sc, fn));
             parts.push({ order: i.order, run: (fr) => void b(fr) });
         }
-        parts.sort((a, b) => a.order - b.order);
-        const runs = parts.map((p) => p.run);
-        if (runs.length === 0) {
-            c.instanceInit = () => undefined;
-            c.instanceInitLocals = -1;
-            return;
-        }
-        c.instanceInitLocals = fn.nSlots;
-        c.instanceInit = (fr) => {
-            for (const r of runs) r(fr);
+        if (parts.length === 0) return null;
+        const runs = parts.sort((x, y) => x.order - y.order).map((p) => p.run);
+        return {
+            run: (fr) => {
+                for (const r of runs) r(fr);
+            },
+            locals: fn.nSlots
         };
     }
 

@@ -857,29 +857,9 @@ export class Interpreter implements ApexContext {
         this.cur = fr.parent;
     }
 
-    /** Calls a user method with already-evaluated arguments. */
+    /** Calls a user method with already-evaluated arguments (the caller keeps its array). */
     invoke(m: MethodInfo, self: ApexObject | null, args: unknown[]): unknown {
-        if (m.body === null) this.compiler.compileMethod(m);
-        const fr = new Frame(m, self, this.cur, m.nLocals, m.where, m.cls.file);
-        const l = fr.l;
-        const conv = m.paramConv!;
-        for (let i = 0; i < args.length; i++) {
-            const c = conv[i];
-            l[i] = c === null ? args[i] : c(args[i]);
-        }
-        if (++this.depth > 1000) {
-            this.depth--;
-            throw new ApexError('LimitException', 'Maximum stack depth reached: 1001');
-        }
-        this.cur = fr;
-        try {
-            if (m.prologue) m.prologue(fr);
-            m.body!(fr);
-            return fr.r;
-        } finally {
-            this.depth--;
-            this.cur = fr.parent;
-        }
+        return this.invokeFresh(m, self, args.slice());
     }
 
     /**

@@ -40,6 +40,16 @@ function current(m: MatcherState): RegExpExecArray {
     return m.match;
 }
 
+/** Matcher.find(): the next match at or after `start`. */
+function findFrom(m: MatcherState, start: number): boolean {
+    const re = new RegExp(m.pattern.re.source, `${m.pattern.re.flags.replace('g', '')}g`);
+    re.lastIndex = start;
+    const res = re.exec(m.input);
+    m.match = res;
+    if (res) m.pos = res.index + Math.max(res[0].length, 1);
+    return res !== null;
+}
+
 export function installRegex(r: NativeRegistry): void {
     r.register({
         name: 'Pattern',
@@ -73,25 +83,8 @@ export function installRegex(r: NativeRegistry): void {
                 m.match = res;
                 return res !== null;
             },
-            'find/0': (_c, self) => {
-                const m = M(self);
-                const re = new RegExp(m.pattern.re.source, `${m.pattern.re.flags.replace('g', '')}g`);
-                re.lastIndex = m.pos;
-                const res = re.exec(m.input);
-                m.match = res;
-                if (res) m.pos = res.index + Math.max(res[0].length, 1);
-                return res !== null;
-            },
-            'find/1': (_c, self, [start]) => {
-                const m = M(self);
-                m.pos = int(start);
-                const re = new RegExp(m.pattern.re.source, `${m.pattern.re.flags.replace('g', '')}g`);
-                re.lastIndex = m.pos;
-                const res = re.exec(m.input);
-                m.match = res;
-                if (res) m.pos = res.index + Math.max(res[0].length, 1);
-                return res !== null;
-            },
+            'find/0': (_c, self) => findFrom(M(self), M(self).pos),
+            'find/1': (_c, self, [start]) => findFrom(M(self), int(start)),
             'group/0': (_c, self) => current(M(self))[0],
             'group/1': (_c, self, [n]) => {
                 const g = current(M(self));
