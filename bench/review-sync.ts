@@ -272,7 +272,20 @@ async function run(total: number): Promise<void> {
 
 if (process.argv[2] === '--serve') {
     serve(Number(process.argv[3]), Number(process.argv[4]));
+} else if (process.argv[2] === '--run') {
+    await run(Number(process.argv[3]));
 } else {
+    // one process per volume: the runtime keeps stored credentials per process
     const volumes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1000, 10000];
-    for (const v of volumes) await run(v);
+    for (const v of volumes) {
+        const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', fileURLToPath(import.meta.url), '--run', String(v)],
+            {
+                stdio: 'inherit'
+            }
+        );
+        const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+        if (code !== 0) process.exit(code ?? 1);
+    }
 }
