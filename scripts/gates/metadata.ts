@@ -629,7 +629,7 @@ function convertPackage(c: Checker): void {
 function runPolicyTests(c: Checker): number {
     const tests = walk('scripts/policy', (rel) => rel.endsWith('.test.ts'));
     if (tests.length === 0) return 0;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...tests], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', ...tests], {
         cwd: ROOT,
         stdio: 'inherit'
     });
