@@ -81,6 +81,13 @@ describe('ApexRuntime.invokeAura', () => {
         );
     });
 
+    it("resolves Database.query bind variables against the caller's locals", () => {
+        const res = rt.runAnonymous(
+            "insert new Account(Name = 'Bound');\nString nm = 'Bound';\nSystem.debug(Database.query('SELECT Id FROM Account WHERE Name = :nm').size());"
+        );
+        assert.deepEqual(res.debug, ['1'], res.error);
+    });
+
     it('refuses methods that are not @AuraEnabled', () => {
         assert.throws(
             () => rt.invokeAura('EchoController', 'missing', {}),

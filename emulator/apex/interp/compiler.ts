@@ -43,6 +43,8 @@ interface Fn {
     readonly file: string;
     readonly hits: Int32Array | null;
     readonly trigger: TriggerInfo | null;
+    /** Every local declared in the body, by lower-case name (for dynamic SOQL binds). */
+    readonly names: Map<string, Var>;
 }
 
 interface Var {
@@ -64,6 +66,7 @@ class Scope {
         if (this.lookup(lname)) throw new ApexCompileError(`Duplicate variable: ${name}`, pos);
         const v = { slot: this.fn.nSlots++, type };
         this.vars.set(lname, v);
+        this.fn.names.set(lname, v);
         return v;
     }
 }
@@ -117,8 +120,22 @@ export class Compiler {
             prop,
             file,
             hits: this.ip.coverage.get(file)?.hits ?? null,
-            trigger
+            trigger,
+            names: new Map()
         };
+    }
+
+    /**
+     * Compiles an expression as if written inside `m` (its locals, fields and statics visible), for
+     * `Database.query` bind variables. A local declared twice in different blocks resolves to the later.
+     */
+    compileInMethod(e: A.Expr, m: MethodInfo | null, cls: ClassInfo, isStatic: boolean, file: string): Ev {
+        const fn = this.newFn(cls, isStatic, m, null);
+        const sc = new Scope(null, fn);
+        for (const [name, v] of m?.localNames ?? []) sc.vars.set(name, v);
+        fn.nSlots = m?.nLocals ?? 0;
+        void file;
+        return this.expr(e, sc);
     }
 
     compileMethod(m: MethodInfo): void {
@@ -160,6 +177,7 @@ export class Compiler {
         }
         const body = this.block({ kind: 'block', line: d.body.line, stmts, endLine: d.body.endLine }, sc);
         m.nLocals = Math.max(fn.nSlots, m.params.length);
+        m.localNames = fn.names;
         m.body = body;
     }
 
@@ -168,6 +186,7 @@ export class Compiler {
         const sc = new Scope(null, fn);
         t.method.body = this.block(t.decl.body, sc);
         t.method.nLocals = fn.nSlots;
+        t.method.localNames = fn.names;
     }
 
     compileStaticInit(c: ClassInfo): void {

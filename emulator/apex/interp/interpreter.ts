@@ -41,6 +41,7 @@ import {
     typeToString
 } from '../runtime/values.js';
 import type { TypeRef } from '../runtime/values.js';
+import { lowerExpressionText } from '../front/lower.js';
 import { Compiler } from './compiler.js';
 import { ApexCompileError, ClassInfo, EnumInfo, Frame, MethodInfo } from './model.js';
 import type { FieldInfo, TriggerInfo } from './model.js';
@@ -1061,6 +1062,37 @@ export class Interpreter implements ApexContext {
         if (!r) throw new ApexError('TypeException', `Unknown type: ${typeName}`);
         return this.compiler.callStaticResolved(r, method.toLowerCase(), args, this.pos());
     }
+
+    /**
+     * Evaluates the text of a bind expression (`:name`, `:obj.field`) in the scope of the Apex code
+     * that is running (the caller of Database.query): its locals, fields and statics.
+     */
+    evalBind(text: string): unknown {
+        const fr = this.cur;
+        if (!fr) throw new NotSupportedError(`bind variable :${text} outside Apex code`, this.pos());
+        const m = fr.m;
+        const cls = m?.cls ?? (fr.t?.cls as ClassInfo | undefined);
+        if (!cls) throw new NotSupportedError(`bind variable :${text}`, this.pos());
+        const key = `${text}`;
+        let cache = this.bindCache.get(m ?? cls);
+        if (!cache) {
+            cache = new Map();
+            this.bindCache.set(m ?? cls, cache);
+        }
+        let ev = cache.get(key);
+        if (!ev) {
+            ev = this.compiler.compileInMethod(
+                lowerExpressionText(fr.file, text),
+                m,
+                cls,
+                fr.t === null,
+                fr.file
+            );
+            cache.set(key, ev);
+        }
+        return ev(fr);
+    }
+    private readonly bindCache = new WeakMap<object, Map<string, (fr: Frame) => unknown>>();
 
     stringOf(v: unknown): string {
         return ops.stringOf(v);

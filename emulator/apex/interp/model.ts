@@ -74,6 +74,8 @@ export class MethodInfo {
     accessorOf: string | null = null;
     /** Stack-trace label ('Class.Outer.method'), computed once. */
     where = '';
+    /** Locals by lower-case name -> slot (set when compiled). */
+    localNames: Map<string, { readonly slot: number; readonly type: TypeRef }> | null = null;
     /** Per-parameter assignment conversions (null entries: no conversion needed). */
     paramConv: (((v: unknown) => unknown) | null)[] | null = null;
     constructor(
