@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     for (const p of rt.problems) process.stderr.write(`load error: ${p.file}: ${p.message}\n`);
 
     if (!process.argv.includes('--dispatch-only')) triggerSide(rt);
-    dispatchSide(rt);
+    // A fresh org for the dispatch side, so the trigger side's invitations do not take its batches.
+    const fresh = await ApexRuntime.create({ projectDir, debug: () => undefined });
+    dispatchSide(fresh);
 }
 
 /** Apex inserting an enabled email rule (Service, no delay). */
