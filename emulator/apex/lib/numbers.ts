@@ -118,7 +118,7 @@ export function installNumbers(r: NativeRegistry): void {
             }
         },
         methods: {
-            'setscale/1': (_c, self, [n]) => ops.decSetScale(dec(self), int(n), 'HALF_EVEN'),
+            'setscale/1': (_c, self, [n]) => ops.decSetScale(dec(self), int(n), 'HALF_UP'),
             'setscale/2': (_c, self, [n, mode]) =>
                 ops.decSetScale(dec(self), int(n), mode instanceof EnumValue ? mode.name : str(mode)),
             scale: (_c, self) => dec(self).scale,
