@@ -34,6 +34,8 @@ export class OrgDatabase {
     private savepoints: Savepoint[] = [];
     readonly ids = new IdGenerator();
     private autoNumbers = new Map<string, number>();
+    /** Changes whenever rows are added or removed (indexes of the DML engine key on it). */
+    version = 0;
 
     constructor(readonly schema: Schema) {}
 
@@ -79,15 +81,21 @@ export class OrgDatabase {
         const t = this.table(def);
         const key = id.to15();
         t.set(key, row);
-        this.journal.push(() => t.delete(key));
+        this.version++;
+        this.journal.push(() => {
+            t.delete(key);
+            this.version++;
+        });
         return row;
     }
 
     updateRow(row: Row, values: Map<string, unknown>): void {
         const before = row.values;
         row.values = values;
+        this.version++;
         this.journal.push(() => {
             row.values = before;
+            this.version++;
         });
     }
 
@@ -110,7 +118,11 @@ export class OrgDatabase {
         const t = this.table(row.def);
         const key = row.id.to15();
         t.delete(key);
-        this.journal.push(() => t.set(key, row));
+        this.version++;
+        this.journal.push(() => {
+            t.set(key, row);
+            this.version++;
+        });
     }
 
     setSavepoint(): Savepoint {
@@ -160,6 +172,7 @@ export class OrgDatabase {
         }
         this.ids.value = snap.ids;
         this.autoNumbers = new Map(snap.autoNumbers);
+        this.version++;
         this.commit();
     }
 }

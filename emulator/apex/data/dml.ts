@@ -329,6 +329,7 @@ export class DmlEngine {
                 results[i] = fail(...rec.errors);
                 continue;
             }
+            this.chunkIndexes ??= new Map();
             const e = this.validate(def, rec, null, live);
             if (e) {
                 results[i] = fail(e);
@@ -357,6 +358,7 @@ export class DmlEngine {
             results[i] = { id, success: true, errors: [], created: true };
             saved.push(rec);
         }
+        this.chunkIndexes = null;
         if (saved.length) {
             const after = saved.map((r) => this.rowRecord(this.env.db.find(r.id)!, true));
             after.forEach((a, k) => (a.source = saved[k].source));
@@ -437,6 +439,7 @@ export class DmlEngine {
                 return;
             }
             const row = this.env.db.find(rec.id)!;
+            this.chunkIndexes ??= new Map();
             const e = this.validate(def, rec, row, newList);
             if (e) {
                 results[i] = { ...fail(e), id: rec.id };
@@ -453,6 +456,7 @@ export class DmlEngine {
             saved.push(rec);
             savedOld.push(oldList[k]);
         });
+        this.chunkIndexes = null;
         if (saved.length) {
             const after = saved.map((r) => this.rowRecord(this.env.db.find(r.id)!, true));
             after.forEach((a, k) => (a.source = saved[k].source));
@@ -494,8 +498,8 @@ export class DmlEngine {
                 else results[i] = fail(err('MISSING_ARGUMENT', `${fd.name} not specified`, [fd.name]));
                 return;
             }
-            const matches = [...this.env.db.rows(def)].filter((row) =>
-                soqlEquals(row.values.get(fd!.name.toLowerCase()) ?? null, key)
+            const matches = (this.index(def, fd).get(uniqueKey(key, false)) ?? []).filter(
+                (row) => !row.deleted && soqlEquals(row.values.get(fd!.name.toLowerCase()) ?? null, key)
             );
             if (matches.length > 1) {
                 results[i] = fail(
@@ -760,9 +764,9 @@ export class DmlEngine {
             const v = value(fd);
             if (v === null || v === '') continue;
             const same = (a: unknown) => (fd.caseSensitive ? a === v : soqlEquals(a, v));
-            for (const other of this.env.db.rows(def)) {
+            for (const other of this.index(def, fd).get(uniqueKey(v, fd.caseSensitive)) ?? []) {
                 if (row && other === row) continue;
-                if (same(other.values.get(fd.name.toLowerCase()) ?? null)) {
+                if (!other.deleted && same(other.values.get(fd.name.toLowerCase()) ?? null)) {
                     return err(
                         'DUPLICATE_VALUE',
                         `duplicate value found: ${fd.name} duplicates value on record with id: ${other.id.v}`,
@@ -778,6 +782,37 @@ export class DmlEngine {
             }
         }
         return this.objectRules(def, rec, row, value);
+    }
+
+    /**
+     * Rows by value of a unique / external id field, rebuilt when the database changed since it was built
+     * (records saved within one chunk are compared with the chunk list itself).
+     */
+    private readonly indexes = new Map<FieldDef, { version: number; map: Map<string, Row[]> }>();
+    /** While one chunk is validated and saved, its indexes stay as they were at the start of the chunk. */
+    private chunkIndexes: Map<FieldDef, Map<string, Row[]>> | null = null;
+    private index(def: ObjectDef, fd: FieldDef): Map<string, Row[]> {
+        const pinned = this.chunkIndexes?.get(fd);
+        if (pinned) return pinned;
+        const version = this.env.db.version;
+        const hit = this.indexes.get(fd);
+        if (hit && hit.version === version) {
+            this.chunkIndexes?.set(fd, hit.map);
+            return hit.map;
+        }
+        const map = new Map<string, Row[]>();
+        const lc = fd.name.toLowerCase();
+        for (const r of this.env.db.rows(def)) {
+            const v = r.values.get(lc) ?? null;
+            if (v === null || v === '') continue;
+            const k = uniqueKey(v, fd.caseSensitive);
+            const l = map.get(k);
+            if (l) l.push(r);
+            else map.set(k, [r]);
+        }
+        this.indexes.set(fd, { version, map });
+        this.chunkIndexes?.set(fd, map);
+        return map;
     }
 
     /** Rules of standard objects the package's tests rely on. */
@@ -1009,6 +1044,12 @@ export class DmlEngine {
         rec.readOnly = readOnly;
         return rec;
     }
+}
+
+function uniqueKey(v: unknown, caseSensitive: boolean): string {
+    if (v instanceof ApexId) return v.to15();
+    const s = String(v);
+    return caseSensitive ? s : s.toLowerCase();
 }
 
 export function addDecimal(a: Decimal, b: Decimal): Decimal {
