@@ -55,8 +55,8 @@ export interface InvitationRow {
     sourceRecordId: string | null;
     sourceRecordName: string | null;
     contactId: string | null;
+    /** The recipient's name, else their email address. */
     recipientName: string | null;
-    recipientEmail: string | null;
     delivery: string | null;
     createdDate: string;
     dueDate: string | null;
@@ -361,7 +361,7 @@ export default class InvitationStatus extends LightningElement {
             sourceUrl: recordUrl(row.sourceRecordId),
             sourceLabel: row.sourceRecordName ?? row.sourceObject,
             recipientUrl: recordUrl(row.contactId),
-            recipientLabel: row.recipientName ?? row.recipientEmail
+            recipientLabel: row.recipientName
         };
     }
 
