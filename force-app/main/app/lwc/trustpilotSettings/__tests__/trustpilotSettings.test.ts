@@ -2,12 +2,12 @@ import { createElement } from 'lwc';
 import TrustpilotSettings, { IMPORT_POLL_MS } from 'c/trustpilotSettings';
 import TpManageKeysModal from 'c/tpManageKeysModal';
 import getSettings from '@salesforce/apex/SettingsController.getSettings';
-import saveCredentials from '@salesforce/apex/SettingsController.saveCredentials';
-import connect from '@salesforce/apex/SettingsController.connect';
-import testConnection from '@salesforce/apex/SettingsController.testConnection';
-import disconnect from '@salesforce/apex/SettingsController.disconnect';
-import addBusinessUnit from '@salesforce/apex/SettingsController.addBusinessUnit';
-import setDefaultBusinessUnit from '@salesforce/apex/SettingsController.setDefaultBusinessUnit';
+import saveCredentials from '@salesforce/apex/ConnectionSettingsController.saveCredentials';
+import connect from '@salesforce/apex/ConnectionSettingsController.connect';
+import testConnection from '@salesforce/apex/ConnectionSettingsController.testConnection';
+import disconnect from '@salesforce/apex/ConnectionSettingsController.disconnect';
+import addBusinessUnit from '@salesforce/apex/ConnectionSettingsController.addBusinessUnit';
+import setDefaultBusinessUnit from '@salesforce/apex/ConnectionSettingsController.setDefaultBusinessUnit';
 import startImport from '@salesforce/apex/SettingsController.startImport';
 import getImportStatus from '@salesforce/apex/SettingsController.getImportStatus';
 import saveGeneralSettings from '@salesforce/apex/SettingsController.saveGeneralSettings';
@@ -47,22 +47,28 @@ jest.mock(
     },
     { virtual: true }
 );
-jest.mock('@salesforce/apex/SettingsController.saveCredentials', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/ConnectionSettingsController.saveCredentials', () => ({ default: jest.fn() }), {
     virtual: true
 });
-jest.mock('@salesforce/apex/SettingsController.connect', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/SettingsController.testConnection', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/ConnectionSettingsController.connect', () => ({ default: jest.fn() }), {
     virtual: true
 });
-jest.mock('@salesforce/apex/SettingsController.disconnect', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/ConnectionSettingsController.testConnection', () => ({ default: jest.fn() }), {
     virtual: true
 });
-jest.mock('@salesforce/apex/SettingsController.addBusinessUnit', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/ConnectionSettingsController.disconnect', () => ({ default: jest.fn() }), {
     virtual: true
 });
-jest.mock('@salesforce/apex/SettingsController.setDefaultBusinessUnit', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/ConnectionSettingsController.addBusinessUnit', () => ({ default: jest.fn() }), {
     virtual: true
 });
+jest.mock(
+    '@salesforce/apex/ConnectionSettingsController.setDefaultBusinessUnit',
+    () => ({ default: jest.fn() }),
+    {
+        virtual: true
+    }
+);
 jest.mock('@salesforce/apex/SettingsController.startImport', () => ({ default: jest.fn() }), {
     virtual: true
 });
