@@ -22,7 +22,9 @@ const silent = (): void => undefined;
 const t0 = performance.now();
 const rt = await ApexRuntime.create({ debug: silent });
 const loadMs = performance.now() - t0;
-console.log(`load: ${loadMs.toFixed(0)} ms (${rt.files.length} Apex files, ${rt.problems.length} load problems)`);
+console.log(
+    `load: ${loadMs.toFixed(0)} ms (${rt.files.length} Apex files, ${rt.problems.length} load problems)`
+);
 
 for (let run = 1; run <= runs; run++) {
     const started = performance.now();
@@ -34,7 +36,10 @@ for (let run = 1; run <= runs; run++) {
             `(${passed} passed, ${res.results.length - passed} failed), line coverage ${((100 * res.covered) / Math.max(1, res.total)).toFixed(1)}%`
     );
     if (run !== runs) continue;
-    const byClass = new Map<string, { ms: number; methods: number; slowest: { method: string; ms: number } }>();
+    const byClass = new Map<
+        string,
+        { ms: number; methods: number; slowest: { method: string; ms: number } }
+    >();
     for (const r of res.results) {
         const c = byClass.get(r.className) ?? { ms: 0, methods: 0, slowest: { method: '', ms: -1 } };
         c.ms += r.ms;
@@ -46,6 +51,8 @@ for (let run = 1; run <= runs; run++) {
     console.log(`\nslowest ${rows.length} test classes (sum of their methods):`);
     console.log(`${'class'.padEnd(36)} ${'ms'.padStart(8)} ${'methods'.padStart(8)}  slowest method`);
     for (const [name, c] of rows) {
-        console.log(`${name.padEnd(36)} ${c.ms.toFixed(0).padStart(8)} ${String(c.methods).padStart(8)}  ${c.slowest.method} (${c.slowest.ms.toFixed(0)} ms)`);
+        console.log(
+            `${name.padEnd(36)} ${c.ms.toFixed(0).padStart(8)} ${String(c.methods).padStart(8)}  ${c.slowest.method} (${c.slowest.ms.toFixed(0)} ms)`
+        );
     }
 }
