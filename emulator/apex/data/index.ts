@@ -301,8 +301,12 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
     };
     h.transaction = {
         begin(ctx) {
-            side.queue.length = 0;
-            side.scheduled.clear();
+            // Test methods start with no queued or scheduled work; outside tests queued jobs and schedules
+            // survive the transaction that created them (the host runs them: platform2/async.ts).
+            if (ctx.test.running) {
+                side.queue.length = 0;
+                side.scheduled.clear();
+            }
             side.uncommitted = null;
             side.currentDepth = -1;
             side.org.beginTransaction(false);
