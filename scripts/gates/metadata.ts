@@ -376,7 +376,8 @@ function checkPermissionSet(c: Checker, s: ProjectSchema, doc: XmlDoc): void {
         const [objName, fieldName] = field.split('.') as [string, string];
         const info = findField(c.object(objName)!, fieldName)!;
         if (info.required) {
-            // Required and master-detail fields are always accessible; the platform rejects FLS entries for them.
+            // Required and master-detail fields are always accessible; a deploy with FLS entries for them
+            // fails with "You cannot deploy to a required field" (e.g. docs.gearset.com, article 12476080).
             ref(
                 `field permission on required field ${field}: the platform rejects it on deploy`,
                 `>${field}<`

@@ -188,7 +188,10 @@ describe('gate:metadata', () => {
             'WidgetSelector.cls:13 [soql-schema] unknown field Account.Nme (via Widget__c.Account__r)',
             'WidgetSelector.cls:17 [soql-schema] unknown object Widgit__c in FROM',
             'WidgetSelector.cls:21 [soql-schema] Account has no child relationship Gadgets__r',
-            'WidgetSelector.cls:25 [soql-schema] unknown field Contact.Emial'
+            'WidgetSelector.cls:25 [soql-schema] unknown field Contact.Emial',
+            'OldVersion.cls-meta.xml:3 [apex-meta] apiVersion 58.0 differs from sourceApiVersion 65.0',
+            '[reference] field permission on required field Widget__c.Code__c',
+            'Mode__c.field-meta.xml:6 [field] custom settings cannot have Picklist fields'
         ]);
         assert.ok(!result.output.includes('TP_Widget_Title'), 'an existing label was reported');
     });
