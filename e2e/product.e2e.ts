@@ -84,17 +84,36 @@ async function setStage(recordId: string, value: string): Promise<void> {
     await page.getByText(/saved/).first().waitFor();
 }
 
-/** Enables the invitation rule of one Settings tab with the given trigger value and recipient. */
-async function enableRule(tab: string, trigger: string, recipient: string, delivery?: string): Promise<void> {
+/** Opens a Settings tab (help-text bubbles may overlap the tab bar, so the click is not hit-tested). */
+async function settingsTab(name: string): Promise<void> {
     await open('#/n/Trustpilot_Settings');
-    await page.getByRole('tab', { name: tab }).click();
-    const panel = page
-        .locator('lightning-tab:not([hidden]) c-tp-invitation-rule, c-tp-invitation-rule:visible')
-        .first();
+    await page.getByRole('tab', { name }).click({ force: true });
+}
+
+/** Enables the invitation rule of one object with the given trigger value, recipient and delivery. */
+async function enableRule(
+    object: 'opportunity' | 'order' | 'case',
+    tab: string,
+    trigger: string,
+    recipient: string,
+    delivery?: string
+): Promise<void> {
+    await settingsTab(tab);
+    const panel = page.locator(`c-tp-invitation-rule.rule-${object}`);
     const toggle = panel.getByLabel(label('TP_Rule_Enable'));
-    if (!(await toggle.isChecked()))
-        await panel.locator('.slds-checkbox_faux_container, .slds-checkbox_faux').first().click();
-    await panel.locator('lightning-combobox').first().locator('button, input').first().click();
+    await toggle.waitFor({ state: 'attached' });
+    if (!(await toggle.isChecked())) await toggle.check({ force: true });
+    const when = {
+        opportunity: 'TP_Rule_When_Opportunity',
+        order: 'TP_Rule_When_Order',
+        case: 'TP_Rule_When_Case'
+    }[object];
+    await panel
+        .locator('lightning-combobox')
+        .filter({ hasText: label(when) })
+        .locator('button, input')
+        .first()
+        .click({ force: true });
     await panel.getByRole('option', { name: trigger, exact: true }).click();
     await panel.getByLabel(recipient, { exact: true }).check({ force: true });
     if (delivery) await panel.getByLabel(delivery, { exact: true }).check({ force: true });
@@ -153,8 +172,7 @@ describe('the product, end to end', () => {
     });
 
     it('imports reviews and Home shows the simulator’s counts', async () => {
-        await open('#/n/Trustpilot_Settings');
-        await page.getByRole('tab', { name: label('TP_Settings_Tab_Import') }).click();
+        await settingsTab(label('TP_Settings_Tab_Import'));
         await page.getByRole('button', { name: label('TP_Import_Button') }).click();
         const stats = await sim.get<{
             serviceReviews: number;
@@ -181,7 +199,13 @@ describe('the product, end to end', () => {
             180_000,
             1_000
         );
+        const log = (await sim.get<{ requests: SimRequest[] }>('/_admin/requests?route=token')).requests;
+        assert.ok(
+            log.some((r) => r.status === 200),
+            'the OAuth client-credentials exchange was done against the simulator'
+        );
         await open('#/n/Trustpilot_Home');
+        await page.locator('.kpi-value').first().waitFor();
         const kpi = async (key: string) =>
             (await page.locator(`.kpi-value[data-key="${key}"]`).innerText()).trim();
         const keys = await page
@@ -242,6 +266,7 @@ describe('the product, end to end', () => {
 
     it('sends one invitation when an Opportunity reaches the trigger stage, with recipient, reference and SKUs', async () => {
         await enableRule(
+            'opportunity',
             label('TP_Settings_Tab_Opportunities'),
             'Closed Won',
             label('TP_Rule_Recipient_Primary_Contact_Role')
@@ -273,8 +298,18 @@ describe('the product, end to end', () => {
     });
 
     it('sends the same for an Order (Bill To) and a Case (Case Contact)', async () => {
-        await enableRule(label('TP_Settings_Tab_Orders'), 'Activated', label('TP_Rule_Recipient_Bill_To'));
-        await enableRule(label('TP_Settings_Tab_Cases'), 'Closed', label('TP_Rule_Recipient_Case_Contact'));
+        await enableRule(
+            'order',
+            label('TP_Settings_Tab_Orders'),
+            'Activated',
+            label('TP_Rule_Recipient_Bill_To')
+        );
+        await enableRule(
+            'case',
+            label('TP_Settings_Tab_Cases'),
+            'Closed',
+            label('TP_Rule_Recipient_Case_Contact')
+        );
         const before = (await invitations()).length;
         await setStage((await demoRecord('Order', 0)).id, 'Activated');
         await setStage((await demoRecord('Case', 0)).id, 'Closed');
@@ -317,13 +352,13 @@ describe('the product, end to end', () => {
     });
 
     it('creates a Business Generated Link that the simulator’s verifier accepts', async () => {
-        await open('#/n/Trustpilot_Settings');
-        await page.getByRole('tab', { name: label('TP_Settings_Tab_Links') }).click();
+        await settingsTab(label('TP_Settings_Tab_Links'));
         await page.getByRole('button', { name: label('TP_Keys_Manage') }).click();
         await page.getByLabel(label('TP_Keys_Encryption_Key')).fill(DEMO_BGL_KEYS.encryptionKey);
         await page.getByLabel(label('TP_Keys_Authentication_Key')).fill(DEMO_BGL_KEYS.authenticationKey);
         await page.getByRole('button', { name: label('TP_Keys_Save') }).click();
         await enableRule(
+            'case',
             label('TP_Settings_Tab_Cases'),
             'Escalated',
             label('TP_Rule_Recipient_Case_Contact'),

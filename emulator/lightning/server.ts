@@ -221,11 +221,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         if (!isId(recordId)) throw new ApiError(400, 'recordId must be a record id');
         const def = objectOf(recordId);
         const fields = readable(def);
-        const select = fields.map((f) =>
-            f.type === 'reference' && f.relationshipName && f.referenceTo?.length === 1
-                ? `${f.name}, ${f.relationshipName}.Name`
-                : f.name
-        );
+        // A lookup shows its parent's name field (Name, or CaseNumber for Case, etc.).
+        const parentName = (f: FieldDef): string | undefined => {
+            if (f.type !== 'reference' || !f.relationshipName || f.referenceTo?.length !== 1)
+                return undefined;
+            return schema.get(f.referenceTo[0] ?? '')?.nameField;
+        };
+        const select = fields.map((f) => {
+            const name = parentName(f);
+            return name ? `${f.name}, ${f.relationshipName ?? ''}.${name}` : f.name;
+        });
         const rows = await requireOrg().query(
             `SELECT ${select.join(', ')} FROM ${def.name} WHERE Id = ${soqlString(recordId)}`
         );
@@ -238,13 +243,15 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
             id: row.Id,
             name: display(row[nameField]),
             fields: fields.map((f) => {
-                const parent = f.relationshipName
-                    ? (row[f.relationshipName] as PlainRecord | undefined)
-                    : undefined;
+                const name = parentName(f);
+                const parent =
+                    name && f.relationshipName
+                        ? (row[f.relationshipName] as PlainRecord | undefined)
+                        : undefined;
                 return {
                     apiName: f.name,
                     label: f.label,
-                    displayValue: parent?.Name ? display(parent.Name) : display(row[f.name], f)
+                    displayValue: parent && name ? display(parent[name]) : display(row[f.name], f)
                 };
             })
         };
