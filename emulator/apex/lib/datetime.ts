@@ -5,7 +5,7 @@
 import type { ApexContext } from '../runtime/context.js';
 import { npe, raise } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
-import { ApexDate, ApexDatetime, ApexTime, pad } from '../runtime/values.js';
+import { ApexDate, ApexDatetime, ApexTime, NativeObject, pad } from '../runtime/values.js';
 import * as ops from '../runtime/ops.js';
 import { int, str } from './util.js';
 
@@ -297,7 +297,31 @@ export function datetimeJson(v: ApexDatetime): string {
 
 export { parseDatetimeString, parseDateString };
 
+/** A System.TimeZone value (IANA id). */
+export function timeZoneValue(id: string): NativeObject<{ id: string; toString(): string }> {
+    return new NativeObject('timezone', { id, toString: () => id });
+}
+
 export function installDatetime(r: NativeRegistry): void {
+    const zone = (self: unknown): string => (self as NativeObject<{ id: string }>).state.id;
+    r.register({
+        name: 'TimeZone',
+        statics: {
+            gettimezone: (_ctx, [id]) => timeZoneValue(str(id))
+        },
+        methods: {
+            getid: (_ctx, self) => zone(self),
+            getoffset: (_ctx, self, [d]) => zoneOffset(dt(d).ms, zone(self)),
+            getdisplayname: (_ctx, self) => {
+                const parts = new Intl.DateTimeFormat('en-US', {
+                    timeZone: zone(self),
+                    timeZoneName: 'long'
+                }).formatToParts(new Date());
+                return parts.find((x) => x.type === 'timeZoneName')?.value ?? zone(self);
+            },
+            tostring: (_ctx, self) => zone(self)
+        }
+    });
     r.register({
         name: 'Date',
         statics: {

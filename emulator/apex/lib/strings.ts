@@ -156,10 +156,13 @@ export function installStrings(r: NativeRegistry): void {
             isnotblank: (_c, [v]) => !isBlank(v),
             isempty: (_c, [v]) => isEmpty(v),
             isnotempty: (_c, [v]) => !isEmpty(v),
-            valueof: (_c, [v]) => {
+            valueof: (ctx, [v]) => {
                 if (v === null || v === undefined) return 'null';
                 if (v instanceof ApexDate) return v.toString();
-                if (v instanceof ApexDatetime) return v.toString();
+                // "Returns a String that represents the specified Datetime in the standard
+                // 'yyyy-MM-dd HH:mm:ss' format for the local time zone."
+                if (v instanceof ApexDatetime)
+                    return formatPattern(v.ms, 'yyyy-MM-dd HH:mm:ss', ctx.user.timeZone);
                 return ops.stringOf(v);
             },
             valueofgmt: (_c, [v]) => (v instanceof ApexDatetime ? v.toString() : ops.stringOf(v)),

@@ -20,7 +20,7 @@ import {
     typeToString
 } from '../runtime/values.js';
 import type { Interpreter } from '../interp/interpreter.js';
-import { localParts } from './datetime.js';
+import { localParts, timeZoneValue } from './datetime.js';
 import { str } from './util.js';
 
 /** Failure text of assertions, as the platform prints it. */
@@ -157,7 +157,7 @@ export function installSystem(r: NativeRegistry): void {
             getuseremail: (ctx) => ctx.user.email,
             getlocale: (ctx) => ctx.user.locale,
             getlanguage: (ctx) => ctx.user.language,
-            gettimezone: (ctx) => ctx.newInstance('TimeZone', [ctx.user.timeZone]),
+            gettimezone: (ctx) => timeZoneValue(ctx.user.timeZone),
             getorganizationid: (ctx) => (ctx.user.extra.organizationId as unknown) ?? ctxOrgId(),
             getorganizationname: () => 'Local Org',
             getuserType: () => 'Standard',
