@@ -11,6 +11,7 @@
  * <STATUS_CODE>, <message>: [<fields>]".
  */
 import { ApexDatetime, ApexId, Decimal } from '../runtime/values.js';
+import type { TriggerEvent } from '../runtime/context.js';
 import { ApexSignal } from './errors.js';
 import type { OrgDatabase, Row } from './db.js';
 import { SObjectRecord, type RecordError } from './record.js';
@@ -19,14 +20,7 @@ import { CASE_STATUSES, OPPORTUNITY_STAGES, STANDARD_FACTS, TASK_STATUSES } from
 import { soqlEquals } from './soql/values.js';
 
 export type DmlOp = 'insert' | 'update' | 'upsert' | 'delete' | 'undelete';
-export type TriggerEventName =
-    | 'before insert'
-    | 'before update'
-    | 'before delete'
-    | 'after insert'
-    | 'after update'
-    | 'after delete'
-    | 'after undelete';
+export type TriggerEventName = TriggerEvent;
 
 export interface TriggerCall {
     newList: SObjectRecord[] | null;

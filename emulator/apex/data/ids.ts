@@ -7,8 +7,8 @@
  * The checksum: for each 5-character chunk, bit i is set when character i is an upper-case letter;
  * the 5-bit value indexes "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345".
  */
+import { idSuffix } from '../runtime/values.js';
 
-const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Key prefixes of the standard objects the package and its tests touch (Object Reference). */
@@ -62,18 +62,8 @@ export function to18(id: string): string {
     return id + checksum(id);
 }
 
-export function checksum(id15: string): string {
-    let out = '';
-    for (let chunk = 0; chunk < 3; chunk++) {
-        let bits = 0;
-        for (let i = 0; i < 5; i++) {
-            const c = id15.charCodeAt(chunk * 5 + i);
-            if (c >= 65 && c <= 90) bits |= 1 << i;
-        }
-        out += CHECKSUM_ALPHABET[bits];
-    }
-    return out;
-}
+/** The 3-character case-safe suffix (the core's implementation of the documented algorithm). */
+export const checksum = idSuffix;
 
 /** "Id" validity as Apex checks it when a String is assigned to an Id: 15 or 18 alphanumerics, valid checksum. */
 export function isValidId(s: string): boolean {

@@ -3,7 +3,7 @@
  * hooks (runtime/hooks.ts) on an interpreter and keeps one local org per interpreter.
  * See ../ARCHITECTURE.md for the seams and README.md for what is emulated.
  */
-import type { ApexContext, TriggerEvent } from '../runtime/context.js';
+import type { ApexContext } from '../runtime/context.js';
 import type { Hooks, SourcePos } from '../runtime/hooks.js';
 import { ApexError } from '../runtime/errors.js';
 import {
@@ -222,7 +222,7 @@ function runTriggers(ctx: ApexContext, def: ObjectDef, event: TriggerEventName, 
     // Trigger.newMap is "available in before update, after insert, after update, and after undelete" (Trigger Context Variables).
     const newMap = call.newList && event !== 'before insert' ? idMap(def, call.newList) : null;
     const oldMap = call.oldList ? idMap(def, call.oldList) : null;
-    ctx.runTriggers(def.name, event as TriggerEvent, { newList, oldList, newMap, oldMap });
+    ctx.runTriggers(def.name, event, { newList, oldList, newMap, oldMap });
 }
 
 /** SObject records of a DML operand (an SObject or a List of them). */
