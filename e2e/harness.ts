@@ -31,8 +31,10 @@ export interface Product {
     output(): string;
 }
 
-export async function startProduct(): Promise<Product> {
-    const stateDir = mkdtempSync(join(tmpdir(), 'tp-e2e-state-'));
+/** Starts `npm start`'s program; with `stateDir` it uses (and keeps) that state, else a throw-away one. */
+export async function startProduct(stateDir?: string): Promise<Product> {
+    const keep = stateDir !== undefined;
+    const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'tp-e2e-state-'));
     const child: ChildProcess = spawn(
         process.execPath,
         ['--import', 'tsx', join(ROOT, 'emulator/lightning/start.ts')],
@@ -42,7 +44,7 @@ export async function startProduct(): Promise<Product> {
                 ...process.env,
                 PREVIEW_PORT: String(PREVIEW_PORT),
                 TRUSTPILOT_SIM_PORT: String(SIM_PORT),
-                PREVIEW_STATE_DIR: stateDir
+                PREVIEW_STATE_DIR: dir
             },
             stdio: ['ignore', 'pipe', 'pipe']
         }
@@ -81,7 +83,7 @@ export async function startProduct(): Promise<Product> {
                     child.kill('SIGINT');
                 });
             }
-            rmSync(stateDir, { recursive: true, force: true });
+            if (!keep) rmSync(dir, { recursive: true, force: true });
         }
     };
 }
