@@ -46,6 +46,8 @@ import { Compiler } from './compiler.js';
 import { ApexCompileError, ClassInfo, EnumInfo, Frame, MethodInfo } from './model.js';
 import type { FieldInfo, TriggerInfo } from './model.js';
 
+const NO_LOCALS: unknown[] = [];
+
 /** A resolved type name. */
 export type Resolved =
     | { readonly k: 'class'; readonly cls: ClassInfo; readonly ref: TypeRef }
@@ -875,7 +877,15 @@ export class Interpreter implements ApexContext {
             if (c !== null) args[i] = c(args[i]);
         }
         if (args.length < m.nLocals) args.length = m.nLocals;
-        const fr = new Frame(m, self, this.cur, 0, m.where, m.cls.file, args);
+        let fr = m.pool.pop();
+        if (fr === undefined) fr = new Frame(m, self, this.cur, 0, m.where, m.cls.file, args);
+        else {
+            fr.t = self;
+            fr.parent = this.cur;
+            fr.l = args;
+            fr.r = null;
+            fr.line = m.line;
+        }
         if (++this.depth > 1000) {
             this.depth--;
             throw new ApexError('LimitException', 'Maximum stack depth reached: 1001');
@@ -888,6 +898,9 @@ export class Interpreter implements ApexContext {
         } finally {
             this.depth--;
             this.cur = fr.parent;
+            fr.l = NO_LOCALS;
+            fr.t = null;
+            m.pool.push(fr);
         }
     }
 

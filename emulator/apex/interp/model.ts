@@ -23,8 +23,8 @@ export class Frame {
     constructor(
         readonly m: MethodInfo | null,
         /** `this` (null in static context). */
-        readonly t: import('../runtime/values.js').ApexObject | null,
-        readonly parent: Frame | null,
+        public t: import('../runtime/values.js').ApexObject | null,
+        public parent: Frame | null,
         size: number,
         readonly where: string,
         readonly file: string,
@@ -74,6 +74,8 @@ export class MethodInfo {
     accessorOf: string | null = null;
     /** Stack-trace label ('Class.Outer.method'), computed once. */
     where = '';
+    /** Frames of returned calls, reused by the next call (nothing keeps a frame after its call returns). */
+    readonly pool: Frame[] = [];
     /** Locals by lower-case name -> slot (set when compiled). */
     localNames: Map<string, { readonly slot: number; readonly type: TypeRef }> | null = null;
     /** Per-parameter assignment conversions (null entries: no conversion needed). */
