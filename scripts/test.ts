@@ -30,15 +30,21 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 };
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? GATES.filter((g) => only.includes(g)) : GATES;
-const missing = selected.filter((g) => !(g in pkg.scripts));
-if (missing.length > 0) {
-    console.error(`npm test: gates with no npm script: ${missing.join(', ')}`);
+const unknown = only.filter((g) => !GATES.includes(g));
+if (unknown.length > 0) {
+    console.error(`npm test: not gates: ${unknown.join(', ')} (gates: ${GATES.join(', ')})`);
     process.exit(2);
 }
 
 const results: { gate: string; ok: boolean; seconds: number }[] = [];
 for (const gate of selected) {
     console.log(`\n=== ${gate} ===`);
+    if (!(gate in pkg.scripts)) {
+        // A gate nobody has provided yet fails (it cannot pass unseen), without hiding the other results.
+        console.error(`npm test: no npm script "${gate}" in package.json`);
+        results.push({ gate, ok: false, seconds: 0 });
+        continue;
+    }
     const started = Date.now();
     const run = spawnSync('npm', ['run', '--silent', gate], { stdio: 'inherit', env: process.env });
     results.push({ gate, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
