@@ -119,3 +119,28 @@ describe('EncodingUtil URL encoding (application/x-www-form-urlencoded)', () => 
         assert.equal(urlDecode('%C3%A5+b%2Bc'), 'å b+c');
     });
 });
+
+describe('local scheduler (outside tests)', () => {
+    it('runs queued Queueables after their transaction and fires due schedules', async () => {
+        const { tick } = await import('./scheduler.js');
+        const rt = await ApexRuntime.create({ sourceDirs: [], debug: () => undefined });
+        const enq = rt.runAnonymous(`
+            public class Q implements Queueable {
+                public void execute(QueueableContext c) { insert new Account(Name = 'queued'); }
+            }
+            public class S implements Schedulable {
+                public void execute(SchedulableContext c) { insert new Account(Name = 'scheduled'); }
+            }
+            System.enqueueJob(new Q());
+            System.schedule('every day at 3', '0 0 3 * * ?', new S());
+        `);
+        assert.equal(enq.ok, true, enq.error);
+        const count = () => rt.runAnonymous(`System.debug([SELECT COUNT() FROM Account]);`).debug[0];
+        assert.equal(count(), '0', 'nothing runs inside the enqueuing transaction');
+        assert.deepEqual(tick(rt), { jobs: 1, scheduled: 0, errors: [] });
+        assert.equal(count(), '1');
+        rt.interp.clock += 24 * 3600 * 1000;
+        assert.deepEqual(tick(rt), { jobs: 0, scheduled: 1, errors: [] });
+        assert.equal(count(), '2');
+    });
+});
