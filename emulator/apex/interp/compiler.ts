@@ -541,6 +541,8 @@ export class Compiler {
                 ip.depth = depth;
                 // LimitException cannot be caught (Apex Developer Guide, "Exception Class and Built-In Exceptions").
                 if (ex.cls.name === 'limitexception') throw ex;
+                // "You can’t catch an assertion failure using a try/catch block even though it’s logged as an exception."
+                if (ex.cls.name === 'assertexception') throw ex;
                 for (const c of catches) {
                     if (ex.cls.isSubtypeOf(c.tname)) {
                         fr.l[c.slot] = ex;

@@ -1,6 +1,7 @@
 /** List, Set and Map natives (Apex Reference: List Class, Set Class, Map Class). */
 import type { ApexContext } from '../runtime/context.js';
 import { npe, raise } from '../runtime/errors.js';
+import { NotSupportedError } from '../runtime/hooks.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import * as ops from '../runtime/ops.js';
 import { ApexList, ApexMap, ApexObject, ApexSet, NativeObject, isSObject } from '../runtime/values.js';
@@ -51,7 +52,7 @@ export function sortItems(ctx: ApexContext, items: unknown[]): void {
         if (b === null) return 1;
         if (a instanceof ApexObject) return int(ctx.invokeMethod(a, 'compareTo', [b]));
         if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-        if (isSObject(a) || isSObject(b)) return 0;
+        if (isSObject(a) || isSObject(b)) throw new NotSupportedError('List.sort() of SObjects', ctx.pos());
         return ops.order(a, b);
     });
 }
