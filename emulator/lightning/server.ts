@@ -65,6 +65,11 @@ export function soqlString(value: string): string {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** True for `127.0.0.1:<port>`, `localhost:<port>` and `[::1]:<port>` (the only names the preview answers to). */
+export function isLocalHost(host: string | undefined): boolean {
+    return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host ?? '');
+}
+
 const isId = (v: unknown): v is string =>
     typeof v === 'string' && /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(v);
 
@@ -594,6 +599,17 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const path = url.pathname;
+        // Only this machine's browser, by name: a page elsewhere cannot reach the org through DNS
+        // rebinding (Host check) or a cross-site form post (JSON content type forces a CORS preflight,
+        // which this server never grants).
+        if (!isLocalHost(req.headers.host)) {
+            sendJson(res, 421, { message: 'the preview answers only on 127.0.0.1 / localhost' });
+            return;
+        }
+        if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+            sendJson(res, 415, { message: 'POST application/json' });
+            return;
+        }
         if (path === '/api/session.js') {
             res.writeHead(200, { 'content-type': TYPES['.js'] ?? '', 'cache-control': 'no-store' }).end(
                 `window.__PREVIEW_SESSION__ = ${JSON.stringify(await session())};\n`

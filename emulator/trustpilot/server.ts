@@ -1110,6 +1110,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
         const started = Date.now();
+        // Local callers only, by name too (no DNS rebinding from a web page).
+        if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(req.headers.host ?? '')) {
+            res.writeHead(421, { 'content-type': 'application/json' }).end(
+                '{"message":"local requests only"}'
+            );
+            return;
+        }
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const method = req.method ?? 'GET';
         let route: Route | undefined;
