@@ -8,6 +8,8 @@ import { ApexDate, ApexId, ApexList, Decimal } from '../runtime/values.js';
 import { to18, isValidId } from './ids.js';
 import { DataOrg } from './org.js';
 import { loadProjectSchema } from './schema.js';
+import * as schemaModule from './schema.js';
+import { fileURLToPath } from 'node:url';
 import { SObjectRecord } from './record.js';
 import type { ApexSignal } from './errors.js';
 
@@ -305,4 +307,19 @@ test('triggers: before insert sees defaults, after insert records are read-only'
         rows(o, 'SELECT Status_Reason__c FROM Invitation__c')[0].get('Status_Reason__c'),
         'set in before'
     );
+});
+
+test('custom metadata records from customMetadata/*.md-meta.xml are queryable with SOQL', () => {
+    const { Schema } = schemaModule;
+    const s = new Schema({ packageDir: fileURLToPath(new URL('__fixtures__/mdt', import.meta.url)) });
+    const o = new DataOrg(s);
+    const res = o.query(
+        "SELECT DeveloperName, MasterLabel, Limit__c FROM Feature__mdt WHERE DeveloperName = 'Fast_Sync'",
+        () => null
+    );
+    assert.equal(res.kind, 'rows');
+    const [r] = res.kind === 'rows' ? res.records : [];
+    assert.equal(r.get('MasterLabel'), 'Fast Sync');
+    assert.equal((r.get('Limit__c') as Decimal).toPlainString(), '2.5');
+    assert.match(r.id!.v, /^m00/, 'custom metadata key prefixes start with m');
 });

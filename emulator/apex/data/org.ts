@@ -130,6 +130,12 @@ export class DataOrg {
                 this.seedRow('PermissionSet', { Name: ps.name, Label: ps.label, IsOwnedByProfile: false })
             );
         }
+        // Custom metadata records are queryable with SOQL ("Custom metadata records ... can be queried with
+        // SOQL": Apex Developer Guide, "Custom Metadata Types").
+        for (const def of this.schema.customObjects()) {
+            if (def.kind !== 'customMetadata') continue;
+            for (const values of def.metadataRecords ?? []) this.seedRow(def.name, values);
+        }
     }
 
     /** Starts a new transaction (test method, anonymous block, async job). */

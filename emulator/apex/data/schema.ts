@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
+import { Decimal } from '../runtime/values.js';
 import { STANDARD_KEY_PREFIXES, customPrefix } from './ids.js';
 import { STANDARD_FACTS, SETUP_OBJECTS, type StandardFieldFacts } from './standard-facts.js';
 
@@ -564,7 +565,8 @@ export class Schema {
             const fieldName = String(v.field);
             const fd = def.fields.get(fieldName.toLowerCase());
             if (!fd) throw new Error(`custom metadata record ${full} sets unknown field ${fieldName}`);
-            const raw = v.value as unknown;
+            const rawValue = v.value as unknown;
+            const raw = Array.isArray(rawValue) ? (rawValue[0] as unknown) : rawValue;
             const nil =
                 typeof raw === 'object' &&
                 raw !== null &&
@@ -579,9 +581,11 @@ export class Schema {
                     ? null
                     : fd.type === 'boolean'
                       ? text === 'true'
-                      : ['double', 'currency', 'percent', 'int'].includes(fd.type)
-                        ? Number(text)
-                        : text;
+                      : ['double', 'currency', 'percent'].includes(fd.type)
+                        ? Decimal.parse(text)
+                        : fd.type === 'int'
+                          ? Number(text)
+                          : text;
         }
         (def.metadataRecords ??= []).push(rec);
     }
