@@ -40,6 +40,24 @@ function checkOptional(
     if (v !== undefined && v !== null && !test(v)) problems.push(`${field} ${what}`);
 }
 
+function checkLocale(body: Record<string, unknown>, problems: string[]): void {
+    checkOptional(
+        body,
+        'locale',
+        (v) => typeof v === 'string' && LOCALE.test(v),
+        'must look like en-US',
+        problems
+    );
+}
+
+/** A required, well-formed email address. */
+function requireEmail(body: Record<string, unknown>, field: string, problems: string[]): void {
+    requireText(body, field, problems);
+    const v = body[field];
+    if (typeof v === 'string' && v.trim() !== '' && !isEmail(v))
+        problems.push(`${field} is not a valid email address`);
+}
+
 function checkTemplate(
     section: Record<string, unknown>,
     prefix: string,
@@ -77,23 +95,10 @@ export function validateEmailInvitation(
 ): string[] {
     const problems: string[] = [];
     if (!isObject(body)) return ['body must be a JSON object'];
-    requireText(body, 'consumerEmail', problems);
-    if (
-        typeof body.consumerEmail === 'string' &&
-        body.consumerEmail.trim() !== '' &&
-        !isEmail(body.consumerEmail)
-    ) {
-        problems.push('consumerEmail is not a valid email address');
-    }
+    requireEmail(body, 'consumerEmail', problems);
     requireText(body, 'consumerName', problems);
     requireText(body, 'referenceNumber', problems);
-    checkOptional(
-        body,
-        'locale',
-        (v) => typeof v === 'string' && LOCALE.test(v),
-        'must look like en-US',
-        problems
-    );
+    checkLocale(body, problems);
     checkOptional(body, 'senderEmail', isEmail, 'is not a valid email address', problems);
     checkOptional(body, 'replyTo', isEmail, 'is not a valid email address', problems);
     checkOptional(body, 'type', (v) => v === 'email', 'must be "email"', problems);
@@ -163,17 +168,9 @@ export function validateInvitationLink(body: unknown): string[] {
     const problems: string[] = [];
     if (!isObject(body)) return ['body must be a JSON object'];
     requireText(body, 'referenceId', problems);
-    requireText(body, 'email', problems);
-    if (typeof body.email === 'string' && body.email !== '' && !isEmail(body.email))
-        problems.push('email is not a valid email address');
+    requireEmail(body, 'email', problems);
     requireText(body, 'name', problems);
-    checkOptional(
-        body,
-        'locale',
-        (v) => typeof v === 'string' && LOCALE.test(v),
-        'must look like en-US',
-        problems
-    );
+    checkLocale(body, problems);
     checkTags(body.tags, 'tags', problems);
     checkOptional(
         body,

@@ -44,28 +44,25 @@ function refetch(recordIds) {
     );
 }
 
-export function getFieldValue(record, field) {
+/** The field entry `{value, displayValue}` at a field path (`Object.Field` or `Parent__r.Name`). */
+function fieldEntry(record, field) {
     const path = typeof field === 'string' ? field.split('.').slice(1) : field.fieldApiName.split('.');
     let node = record;
     for (let i = 0; i < path.length; i++) {
         const f = node?.fields?.[path[i]];
-        if (f === undefined) return undefined;
-        if (i === path.length - 1) return f.value;
+        if (f === undefined || i === path.length - 1) return f;
         node = f.value;
     }
     return undefined;
 }
 
+export function getFieldValue(record, field) {
+    return fieldEntry(record, field)?.value;
+}
+
 export function getFieldDisplayValue(record, field) {
-    const path = typeof field === 'string' ? field.split('.').slice(1) : field.fieldApiName.split('.');
-    let node = record;
-    for (let i = 0; i < path.length; i++) {
-        const f = node?.fields?.[path[i]];
-        if (f === undefined) return undefined;
-        if (i === path.length - 1) return f.displayValue ?? f.value;
-        node = f.value;
-    }
-    return undefined;
+    const f = fieldEntry(record, field);
+    return f === undefined ? undefined : (f.displayValue ?? f.value);
 }
 
 export async function updateRecord(recordInput) {
