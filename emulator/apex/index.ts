@@ -8,7 +8,6 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { lowerAnonymous, lowerClassFile, lowerTriggerFile } from './front/lower.js';
 import type { CompilationUnit } from './front/ast.js';
 import { Interpreter } from './interp/interpreter.js';
@@ -243,4 +242,3 @@ export class ApexRuntime {
 }
 
 export { Interpreter };
-export { pathToFileURL };

@@ -5,7 +5,7 @@
  * per-call-site cache).
  */
 import type * as A from '../front/ast.js';
-import { ApexError, npe, raise } from '../runtime/errors.js';
+import { npe, raise } from '../runtime/errors.js';
 import { NotSupportedError } from '../runtime/hooks.js';
 import type { SourcePos } from '../runtime/hooks.js';
 import { findNative } from '../runtime/natives.js';
@@ -29,7 +29,7 @@ import {
 } from '../runtime/values.js';
 import type { SObjectValue, TypeRef } from '../runtime/values.js';
 import type { Interpreter, Resolved } from './interpreter.js';
-import { ApexCompileError, BRK, CONT, ClassInfo, EnumInfo, Frame, MethodInfo, RET } from './model.js';
+import { ApexCompileError, BRK, CONT, ClassInfo, Frame, MethodInfo, RET } from './model.js';
 export { ApexCompileError };
 import type { Ev, FieldInfo, St, TriggerInfo } from './model.js';
 
@@ -129,12 +129,11 @@ export class Compiler {
      * Compiles an expression as if written inside `m` (its locals, fields and statics visible), for
      * `Database.query` bind variables. A local declared twice in different blocks resolves to the later.
      */
-    compileInMethod(e: A.Expr, m: MethodInfo | null, cls: ClassInfo, isStatic: boolean, file: string): Ev {
+    compileInMethod(e: A.Expr, m: MethodInfo | null, cls: ClassInfo, isStatic: boolean): Ev {
         const fn = this.newFn(cls, isStatic, m, null);
         const sc = new Scope(null, fn);
         for (const [name, v] of m?.localNames ?? []) sc.vars.set(name, v);
         fn.nSlots = m?.nLocals ?? 0;
-        void file;
         return this.expr(e, sc);
     }
 
@@ -1040,7 +1039,6 @@ export class Compiler {
 
     /** Field / property / static visible by simple name from the current code, or null. */
     private fieldRef(lname: string, sc: Scope, line: number): Ev | null {
-        const ip = this.ip;
         const fn = sc.fn;
         // Inside a property accessor the property's own name is its backing field.
         if (fn.prop === lname) {
@@ -1072,7 +1070,6 @@ export class Compiler {
                 { file: fn.file, line }
             );
         }
-        void ip;
         return null;
     }
 
@@ -1497,7 +1494,7 @@ export class Compiler {
                 break;
             }
             case 'object':
-                if (args.length === 0) return new ApexObject(objectClass(ip), Object.create(null));
+                if (args.length === 0) return new ApexObject(objectClass(), Object.create(null));
                 break;
             default:
                 break;
@@ -1840,14 +1837,13 @@ function raiseNotSupported(feature: string, pos: SourcePos): never {
 }
 
 let objectCls: ClassInfo | null = null;
-function objectClass(ip: Interpreter): ClassInfo {
+function objectClass(): ClassInfo {
     if (!objectCls) {
         objectCls = new ClassInfo('object', 'Object', 'class', null, '<system>', null);
         objectCls.supertypes.add('object');
         objectCls.linked = true;
         objectCls.instanceInitLocals = -1;
         objectCls.instanceInit = () => undefined;
-        void ip;
     }
     return objectCls;
 }
@@ -1884,5 +1880,3 @@ function listSet(ip: Interpreter, list: unknown, index: unknown, v: unknown): vo
     if (i < 0 || i >= l.items.length) raise('ListException', `List index out of bounds: ${i}`);
     l.items[i] = ip.coerce(v, l.elemType);
 }
-
-export { ApexError, EnumInfo };

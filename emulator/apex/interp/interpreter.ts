@@ -1094,13 +1094,7 @@ export class Interpreter implements ApexContext {
         }
         let ev = cache.get(key);
         if (!ev) {
-            ev = this.compiler.compileInMethod(
-                lowerExpressionText(fr.file, text),
-                m,
-                cls,
-                fr.t === null,
-                fr.file
-            );
+            ev = this.compiler.compileInMethod(lowerExpressionText(fr.file, text), m, cls, fr.t === null);
             cache.set(key, ev);
         }
         return ev(fr);
@@ -1301,5 +1295,3 @@ export function parseTypeString(s: string): ParsedType | null {
     ws();
     return t && i === s.length ? t : null;
 }
-
-export { findNative };

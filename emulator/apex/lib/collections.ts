@@ -229,7 +229,7 @@ export function installCollections(r: NativeRegistry): void {
                 M(self).values.set(key, conv(ctx, v, M(self).valueType));
                 return old === undefined ? null : old;
             },
-            putall: (ctx, self, [o]) => {
+            putall: (_ctx, self, [o]) => {
                 if (o instanceof ApexMap) {
                     for (const [k, kv] of o.keys) {
                         if (!M(self).keys.has(k)) M(self).keys.set(k, kv);
@@ -244,7 +244,6 @@ export function installCollections(r: NativeRegistry): void {
                         M(self).values.set(k, rec);
                     }
                 }
-                void ctx;
                 return null;
             },
             remove: (ctx, self, [k]) => {

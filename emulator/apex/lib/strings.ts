@@ -5,7 +5,7 @@
 import { npe, raise } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import * as ops from '../runtime/ops.js';
-import { ApexDate, ApexDatetime, ApexList, ApexSet, Blob, Decimal, T } from '../runtime/values.js';
+import { ApexDate, ApexDatetime, ApexList, ApexSet, T } from '../runtime/values.js';
 import { hashString } from './system.js';
 import { formatPattern } from './datetime.js';
 import { int, str, strList } from './util.js';
@@ -423,6 +423,4 @@ export function installStrings(r: NativeRegistry): void {
                 formatPattern((d as ApexDatetime).ms, s(self), ctx.user.timeZone)
         }
     });
-    void Decimal;
-    void Blob;
 }

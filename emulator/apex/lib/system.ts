@@ -14,7 +14,6 @@ import {
     ApexObject,
     EnumValue,
     NativeObject,
-    T,
     TypeToken,
     objectIdentity,
     typeToString
@@ -388,5 +387,3 @@ export function hashCodeOf(v: unknown): number {
     if (typeof k === 'object' && k !== null) return hashString(objectIdentity(k));
     return hashString(String(k));
 }
-
-export { T };
