@@ -78,8 +78,7 @@ async function demoRecord(object: string, index = 0) {
 async function setStage(recordId: string, value: string): Promise<void> {
     await open('#/demo');
     const row = page.locator(`tr[data-id="${recordId}"]`);
-    await row.locator('lightning-combobox button, lightning-combobox input').first().click();
-    await row.getByRole('option', { name: value, exact: true }).click();
+    await choose(row.locator('lightning-combobox'), value);
     await row.getByRole('button', { name: 'Save' }).click();
     await page.getByText(/saved/).first().waitFor();
 }
@@ -88,6 +87,12 @@ async function setStage(recordId: string, value: string): Promise<void> {
 async function settingsTab(name: string): Promise<void> {
     await open('#/n/Trustpilot_Settings');
     await page.getByRole('tab', { name }).dispatchEvent('click');
+}
+
+/** Picks an option of a lightning-combobox. */
+async function choose(combobox: ReturnType<Page['locator']>, option: string): Promise<void> {
+    await combobox.locator('button, input').first().click({ force: true });
+    await combobox.getByRole('option', { name: option, exact: true }).click();
 }
 
 /** Enables the invitation rule of one object with the given trigger value, recipient and delivery. */
@@ -103,19 +108,8 @@ async function enableRule(
     const toggle = panel.getByLabel(label('TP_Rule_Enable'));
     await toggle.waitFor({ state: 'attached' });
     if (!(await toggle.isChecked())) await toggle.check({ force: true });
-    const when = {
-        opportunity: 'TP_Rule_When_Opportunity',
-        order: 'TP_Rule_When_Order',
-        case: 'TP_Rule_When_Case'
-    }[object];
-    await panel
-        .locator('lightning-combobox')
-        .filter({ hasText: label(when) })
-        .locator('button, input')
-        .first()
-        .click({ force: true });
-    await panel.getByRole('option', { name: trigger, exact: true }).click();
-    await panel.getByLabel(recipient, { exact: true }).check({ force: true });
+    await choose(panel.locator('lightning-combobox.trigger'), trigger);
+    await choose(panel.locator('lightning-combobox.recipient'), recipient);
     if (delivery) await panel.getByLabel(delivery, { exact: true }).check({ force: true });
     await panel.getByRole('button', { name: label('TP_Common_Save_Changes') }).click();
     await page.getByText(label('TP_Rule_Saved')).first().waitFor();
@@ -244,8 +238,8 @@ describe('the product, end to end', () => {
             objectApiName: 'Review__c',
             listView: 'Recent_service_reviews'
         });
-        const target = reviews.rows[0];
-        assert.ok(target, 'a recent service review exists');
+        const target = reviews.rows.find((r) => r.values.includes('Awaiting reply'));
+        assert.ok(target, 'a recent service review awaits a reply');
         await open(`#/r/Review__c/${target.id}/view`);
         const text = `Thank you! (e2e ${Date.now()})`;
         await page.getByRole('textbox', { name: label('TP_Reply_Field_Label') }).fill(text);
