@@ -40,21 +40,6 @@ function ip(ctx: ApexContext): Interpreter {
     return ctx as Interpreter;
 }
 
-const LIMIT_GETTERS: Record<string, keyof LimitCounters> = {
-    queries: 'queries',
-    queryrows: 'queryRows',
-    dmlstatements: 'dmlStatements',
-    dmlrows: 'dmlRows',
-    callouts: 'callouts',
-    futurecalls: 'futureCalls',
-    queueablejobs: 'queueableJobs',
-    emailinvocations: 'emailInvocations',
-    soslqueries: 'soslQueries',
-    cputime: 'cpuTime',
-    heapsize: 'heapSize',
-    publishimmediatedml: 'publishImmediateDml'
-};
-
 export function installSystem(r: NativeRegistry): void {
     r.register({
         name: 'System',
@@ -139,9 +124,10 @@ export function installSystem(r: NativeRegistry): void {
     });
 
     const limitStatics: Record<string, (ctx: ApexContext, args: unknown[]) => unknown> = {};
-    for (const [lname, key] of Object.entries(LIMIT_GETTERS)) {
-        limitStatics[`get${lname}`] = (ctx) => ctx.limits[key];
-        limitStatics[`getlimit${lname}`] = () => LIMIT_MAXIMA[key];
+    // Limits.getQueries() / getLimitQueries() ... for every counter (names are case-insensitive).
+    for (const key of Object.keys(LIMIT_MAXIMA) as (keyof LimitCounters)[]) {
+        limitStatics[`get${key}`] = (ctx) => ctx.limits[key];
+        limitStatics[`getlimit${key}`] = () => LIMIT_MAXIMA[key];
     }
     r.register({ name: 'Limits', statics: limitStatics });
 
