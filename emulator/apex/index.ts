@@ -141,6 +141,7 @@ export class ApexRuntime {
         const ip = this.interp;
         ip.resetStatics();
         ip.limits = newLimitCounters();
+        ip.txStart = performance.now();
         ip.test.running = test;
         ip.test.started = false;
         ip.test.startCalled = false;

@@ -155,6 +155,8 @@ export class Interpreter implements ApexContext {
     /** Current Apex frame (innermost). */
     cur: Frame | null = null;
     depth = 0;
+    /** performance.now() when the current transaction started (Limits.getCpuTime). */
+    txStart = performance.now();
     /** Trigger context variable stack. */
     triggerStack: { sobject: string; event: TriggerEvent; vars: TriggerVariables }[] = [];
     private platformTable: Record<string, { kind: string; values?: string[]; extends?: string }> | null =

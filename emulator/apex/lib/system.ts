@@ -129,6 +129,9 @@ export function installSystem(r: NativeRegistry): void {
         limitStatics[`get${key}`] = (ctx) => ctx.limits[key];
         limitStatics[`getlimit${key}`] = () => LIMIT_MAXIMA[key];
     }
+    // CPU time: wall-clock milliseconds since the transaction started (the local machine is not the
+    // platform's, so the 10,000 ms limit is reported but not enforced).
+    limitStatics.getcputime = (ctx) => Math.round(performance.now() - ip(ctx).txStart);
     r.register({ name: 'Limits', statics: limitStatics });
 
     r.register({
