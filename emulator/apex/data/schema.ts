@@ -397,6 +397,8 @@ export class Schema {
     readonly customPermissions = new Set<string>();
     /** Named credentials found in the package: name → endpoint and external credential. */
     readonly namedCredentials = new Map<string, { endpoint: string; externalCredential?: string }>();
+    /** Custom labels (`System.Label.Name`): lower-case name → value in the default language. */
+    readonly labels = new Map<string, string>();
     /** External credentials: name → protocol and parameters (group, name, type, value). */
     readonly externalCredentials = new Map<
         string,
@@ -508,6 +510,13 @@ export class Schema {
                 str(doc.externalCredential) ??
                 str(params.find((p) => str(p.parameterType) === 'Authentication')?.externalCredential);
             this.namedCredentials.set(name.toLowerCase(), { endpoint: url ?? '', externalCredential: ext });
+        }
+        for (const file of files.filter((f) => f.endsWith('.labels-meta.xml'))) {
+            const doc = (readXml(file).CustomLabels ?? {}) as Record<string, unknown>;
+            for (const l of ([] as unknown[]).concat(doc.labels ?? []) as Record<string, unknown>[]) {
+                const v = Array.isArray(l.value) ? (l.value[0] as unknown) : l.value;
+                this.labels.set(String(l.fullName).toLowerCase(), str(v) ?? '');
+            }
         }
         for (const file of files.filter((f) => f.endsWith('.externalCredential-meta.xml'))) {
             const doc = (readXml(file).ExternalCredential ?? {}) as Record<string, unknown>;

@@ -28,16 +28,6 @@ import { QueryLocator } from './database.js';
 import { nextFireTime, parseCron } from './cron.js';
 import { enumValue } from './enums.js';
 
-const ParentJobResult = (() => {
-    const e = {
-        name: 'system.parentjobresult',
-        displayName: 'System.ParentJobResult',
-        values: [] as EnumValue[]
-    };
-    ['SUCCESS', 'UNHANDLED_EXCEPTION'].forEach((v, i) => e.values.push(new EnumValue(e, v, i)));
-    return e;
-})();
-
 interface JobState {
     jobId: ApexId | null;
     finalizer: unknown;
@@ -532,11 +522,6 @@ export function installAsync(r: NativeRegistry): void {
             getexception: (_c, s) => (s as NativeObject<{ exception: unknown }>).state.exception,
             getrequestid: (_c, s) => (s as NativeObject<{ jobId: ApexId }>).state.jobId.v
         }
-    });
-    r.register({
-        name: 'System.ParentJobResult',
-        staticFieldFallback: (_c, n) =>
-            ParentJobResult.values.find((v) => v.name.toLowerCase() === n.toLowerCase()) ?? null
     });
     for (const name of [
         'Queueable',

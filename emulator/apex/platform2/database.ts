@@ -15,8 +15,7 @@ import {
     ApexSet,
     EnumValue,
     NativeObject,
-    T,
-    type EnumLike
+    T
 } from '../runtime/values.js';
 import { recordList, resultValue, sideOf, translate } from '../data/index.js';
 import type { DmlOp, DmlRowResult } from '../data/dml.js';
@@ -66,58 +65,6 @@ class DbError extends NativeObject<{ message: string; statusCode: string; fields
         return `Database.Error[getFields=(${this.state.fields.join(', ')});getMessage=${this.state.message};getStatusCode=${this.state.statusCode};]`;
     }
 }
-
-/** System.StatusCode enum values the runtime produces. */
-const STATUS_CODES = [
-    'DUPLICATE_VALUE',
-    'DUPLICATE_EXTERNAL_ID',
-    'ENTITY_IS_DELETED',
-    'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-    'FIELD_INTEGRITY_EXCEPTION',
-    'INSUFFICIENT_ACCESS_OR_READONLY',
-    'INVALID_CROSS_REFERENCE_KEY',
-    'INVALID_EMAIL_ADDRESS',
-    'INVALID_FIELD_FOR_INSERT_UPDATE',
-    'INVALID_ID_FIELD',
-    'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-    'MISSING_ARGUMENT',
-    'MIXED_DML_OPERATION',
-    'NUMBER_OUTSIDE_VALID_RANGE',
-    'REQUIRED_FIELD_MISSING',
-    'STANDARD_PRICE_NOT_DEFINED',
-    'STRING_TOO_LONG',
-    'UNDELETE_FAILED',
-    'VALIDATION_ERROR'
-];
-const StatusCode: EnumLike & { byName: Map<string, EnumValue> } = (() => {
-    const e = {
-        name: 'system.statuscode',
-        displayName: 'System.StatusCode',
-        values: [] as EnumValue[],
-        byName: new Map<string, EnumValue>()
-    };
-    STATUS_CODES.forEach((v, i) => {
-        const ev = new EnumValue(e, v, i);
-        e.values.push(ev);
-        e.byName.set(v.toLowerCase(), ev);
-    });
-    return e;
-})();
-
-export const AccessType: EnumLike & { byName: Map<string, EnumValue> } = (() => {
-    const e = {
-        name: 'system.accesstype',
-        displayName: 'System.AccessType',
-        values: [] as EnumValue[],
-        byName: new Map<string, EnumValue>()
-    };
-    ['CREATABLE', 'READABLE', 'UPDATABLE', 'UPSERTABLE'].forEach((v, i) => {
-        const ev = new EnumValue(e, v, i);
-        e.values.push(ev);
-        e.byName.set(v.toLowerCase(), ev);
-    });
-    return e;
-})();
 
 class SavepointValue extends NativeObject<Savepoint> {
     constructor(sp: Savepoint) {
@@ -338,10 +285,6 @@ export function installDatabase(r: NativeRegistry): void {
             }
         }
     });
-    r.register({
-        name: 'System.StatusCode',
-        staticFieldFallback: (_c, name) => StatusCode.byName.get(name.toLowerCase()) ?? null
-    });
 
     // DmlException details (Apex Reference, "DmlException Class"): rows are the failed records, in order.
     const rows = (self: unknown) => ((self as ApexObject).f.$dml as DmlDetail[] | undefined) ?? [];
@@ -411,11 +354,6 @@ export function installDatabase(r: NativeRegistry): void {
                 return side.org.access(ctx.user.id).hasCustomPermission(str(name));
             }
         }
-    });
-
-    r.register({
-        name: 'AccessType',
-        staticFieldFallback: (_c, name) => AccessType.byName.get(name.toLowerCase()) ?? null
     });
 
     r.register({

@@ -8,7 +8,7 @@
 import type { ApexContext } from '../runtime/context.js';
 import { ApexError } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
-import { ApexId, ApexList, ApexMap, EnumValue, NativeObject, T, type EnumLike } from '../runtime/values.js';
+import { ApexId, ApexList, ApexMap, EnumValue, NativeObject, T } from '../runtime/values.js';
 import { sideOf } from '../data/index.js';
 import { enumValue } from './enums.js';
 import { SObjectRecord, apexTypeOfField } from '../data/record.js';
@@ -92,65 +92,6 @@ export function fieldToken(def: ObjectDef, field: FieldDef): SObjectFieldToken {
     }
     return t;
 }
-
-/** Schema.DisplayType values (Apex Reference, "DisplayType Enum"). */
-const DISPLAY_TYPES = [
-    'ADDRESS',
-    'ANYTYPE',
-    'BASE64',
-    'BOOLEAN',
-    'COMBOBOX',
-    'CURRENCY',
-    'DATACATEGORYGROUPREFERENCE',
-    'DATE',
-    'DATETIME',
-    'DOUBLE',
-    'EMAIL',
-    'ENCRYPTEDSTRING',
-    'ID',
-    'INTEGER',
-    'LOCATION',
-    'LONG',
-    'MULTIPICKLIST',
-    'PERCENT',
-    'PHONE',
-    'PICKLIST',
-    'REFERENCE',
-    'STRING',
-    'TEXTAREA',
-    'TIME',
-    'URL'
-];
-
-function platformEnum(
-    name: string,
-    display: string,
-    values: string[]
-): EnumLike & { byName: Map<string, EnumValue> } {
-    const e = { name, displayName: display, values: [] as EnumValue[], byName: new Map<string, EnumValue>() };
-    values.forEach((v, i) => {
-        const ev = new EnumValue(e, v, i);
-        e.values.push(ev);
-        e.byName.set(v.toLowerCase(), ev);
-    });
-    return e;
-}
-
-export const DisplayType = platformEnum('schema.displaytype', 'Schema.DisplayType', DISPLAY_TYPES);
-export const SoapType = platformEnum('schema.soaptype', 'Schema.SoapType', [
-    'ADDRESS',
-    'ANYTYPE',
-    'BASE64BINARY',
-    'BOOLEAN',
-    'DATE',
-    'DATETIME',
-    'DOUBLE',
-    'ID',
-    'INTEGER',
-    'LOCATION',
-    'STRING',
-    'TIME'
-]);
 
 function displayTypeOf(ctx: ApexContext, f: FieldDef): EnumValue {
     const map: Record<string, string> = { int: 'INTEGER', anytype: 'ANYTYPE' };
@@ -403,13 +344,28 @@ export function installSchema(r: NativeRegistry): void {
         }
     });
 
-    const options = platformEnum('schema.sobjectdescribeoptions', 'Schema.SObjectDescribeOptions', [
-        'DEFAULT',
-        'DEFERRED',
-        'FULL'
-    ]);
+    // Custom labels: "System.Label.Label_name" returns the label's value (Apex Developer Guide, "Custom Labels").
+    for (const name of ['Label', 'System.Label']) {
+        r.register({
+            name,
+            staticFieldFallback: (c, n) => {
+                const v = sideOf(c).schema.labels.get(n.toLowerCase());
+                if (v === undefined)
+                    throw new ApexError('UnexpectedException', `Variable does not exist: Label.${n}`);
+                return v;
+            }
+        });
+    }
+
+    // Schema.SObjectDescribeOptions (Apex Reference): resolved through the core's platform enums when present.
     for (const name of ['Schema.SObjectDescribeOptions', 'SObjectDescribeOptions']) {
-        r.register({ name, staticFieldFallback: (_c, n) => options.byName.get(n.toLowerCase()) ?? null });
+        r.register({
+            name,
+            staticFieldFallback: (c, n) =>
+                ['default', 'deferred', 'full'].includes(n.toLowerCase())
+                    ? enumValue(c, 'Schema.SObjectDescribeOptions', n.toUpperCase())
+                    : null
+        });
     }
     // Id.getSObjectType() (Apex Reference, "Id Class").
     r.register({
@@ -555,20 +511,6 @@ export function installSchema(r: NativeRegistry): void {
             isdefaultvalue: (_c, s) => (s as PicklistEntry).state.isDefault,
             isactive: (_c, s) => (s as PicklistEntry).state.active
         }
-    });
-
-    r.register({
-        name: 'Schema.DisplayType',
-        staticFieldFallback: (_c, name) => {
-            const v = DisplayType.byName.get(name.toLowerCase());
-            if (!v)
-                throw new ApexError(
-                    'UnexpectedException',
-                    `Variable does not exist: Schema.DisplayType.${name}`
-                );
-            return v;
-        },
-        statics: { values: () => new ApexList({ name: 'schema.displaytype' }, [...DisplayType.values]) }
     });
 
     r.register({
