@@ -102,6 +102,16 @@ interface ReviewView extends ReviewRow {
     displayTitle: string;
 }
 
+interface ReviewSection {
+    key: string;
+    className: string;
+    heading: string;
+    emptyText: string;
+    showProduct: boolean;
+    rows: ReviewView[];
+    hasRows: boolean;
+}
+
 const STATUS_CLASS: Record<string, string> = {
     Pending: 'slds-badge',
     Sent: 'slds-badge slds-theme_success',
@@ -122,11 +132,7 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
         notConnected: NOT_CONNECTED,
         trustScore: TRUSTSCORE,
         noScore: NO_SCORE,
-        recentService: RECENT_SERVICE,
-        recentProduct: RECENT_PRODUCT,
         recentInvitations: RECENT_INVITATIONS,
-        noServiceReviews: NO_SERVICE_REVIEWS,
-        noProductReviews: NO_PRODUCT_REVIEWS,
         noInvitations: NO_INVITATIONS,
         colRating: COL_RATING,
         colTitle: COL_TITLE,
@@ -229,20 +235,30 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
         ];
     }
 
-    get serviceReviews(): ReviewView[] {
-        return this.toReviewViews(this.home?.recentServiceReviews ?? []);
-    }
-
-    get productReviews(): ReviewView[] {
-        return this.toReviewViews(this.home?.recentProductReviews ?? []);
-    }
-
-    get hasServiceReviews(): boolean {
-        return this.serviceReviews.length > 0;
-    }
-
-    get hasProductReviews(): boolean {
-        return this.productReviews.length > 0;
+    /** The two review tables: service reviews, then product reviews (with the product column). */
+    get reviewSections(): ReviewSection[] {
+        const service = this.toReviewViews(this.home?.recentServiceReviews ?? []);
+        const product = this.toReviewViews(this.home?.recentProductReviews ?? []);
+        return [
+            {
+                key: 'service',
+                className: 'slds-var-m-bottom_medium service-reviews',
+                heading: RECENT_SERVICE,
+                emptyText: NO_SERVICE_REVIEWS,
+                showProduct: false,
+                rows: service,
+                hasRows: service.length > 0
+            },
+            {
+                key: 'product',
+                className: 'slds-var-m-bottom_medium product-reviews',
+                heading: RECENT_PRODUCT,
+                emptyText: NO_PRODUCT_REVIEWS,
+                showProduct: true,
+                rows: product,
+                hasRows: product.length > 0
+            }
+        ];
     }
 
     get invitations(): (InvitationRow & { badgeClass: string })[] {
