@@ -147,7 +147,7 @@ export class Decimal {
     /** Decimal.valueOf(Double): uses the Double's shortest string form, like Java BigDecimal.valueOf(double). */
     static fromNumber(v: number): Decimal {
         if (!Number.isFinite(v)) throw new TypeError(`Invalid decimal: ${v}`);
-        if (Number.isInteger(v) && Math.abs(v) < 1e21) return new Decimal(BigInt(v), 1);
+        if (Number.isInteger(v) && Math.abs(v) < 1e21) return new Decimal(BigInt(v) * 10n, 1);
         return Decimal.parse(String(v));
     }
 
