@@ -48,7 +48,10 @@ let page: Page;
 const dialogs: string[] = [];
 
 async function open(hash: string): Promise<void> {
-    await page.goto(`${APP}/${hash}`);
+    const url = `${APP}/${hash}`;
+    // The same hash again would not reload the page: reload so every step starts from a fresh render.
+    if (page.url() === url) await page.reload();
+    else await page.goto(url);
     await page.waitForLoadState('networkidle');
 }
 
@@ -101,7 +104,8 @@ async function enableRule(
     tab: string,
     trigger: string,
     recipient: string,
-    delivery?: string
+    delivery?: string,
+    type?: string
 ): Promise<void> {
     await settingsTab(tab);
     const panel = page.locator(`c-tp-invitation-rule.rule-${object}`);
@@ -110,6 +114,7 @@ async function enableRule(
     if (!(await toggle.isChecked())) await toggle.check({ force: true });
     await choose(panel.locator('lightning-combobox.trigger'), trigger);
     await choose(panel.locator('lightning-combobox.recipient'), recipient);
+    if (type) await choose(panel.locator('lightning-combobox.type'), type);
     if (delivery) await panel.getByLabel(delivery, { exact: true }).check({ force: true });
     await panel.getByRole('button', { name: label('TP_Common_Save_Changes') }).click();
     await page.getByText(label('TP_Rule_Saved')).first().waitFor();
@@ -256,7 +261,9 @@ describe('the product, end to end', () => {
             'opportunity',
             label('TP_Settings_Tab_Opportunities'),
             'Closed Won',
-            label('TP_Rule_Recipient_Primary_Contact_Role')
+            label('TP_Rule_Recipient_Primary_Contact_Role'),
+            undefined,
+            label('TP_Rule_Type_Service_Product')
         );
         const opp = await demoRecord('Opportunity', 0);
         const before = (await invitations()).length;
