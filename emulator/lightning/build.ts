@@ -1,7 +1,7 @@
 /**
  * `npm run preview:build`: bundles every LWC of the package (the JavaScript `npm run build` compiled
  * from its TypeScript), the real lightning-base-components and the preview's app shell into
- * `.preview/`, with stand-ins for the modules an org provides (see stubs/ and PREVIEW.md).
+ * `.preview/`, with stand-ins for the modules an org provides (stubs/; README "Run the product locally").
  *
  * Generic: every bundle under force-app is included; pages come from the package's own Lightning app,
  * tabs and flexipages, read at build time.
