@@ -40,6 +40,32 @@ const CONTROLLER = `public with sharing class EchoController {
 }
 `;
 
+describe('ApexRuntime loading', () => {
+    it('reports unknown names in method bodies at load time, even in methods never called', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'apex-bind-'));
+        try {
+            mkdirSync(join(dir, 'src'));
+            writeFileSync(
+                join(dir, 'src', 'Broken.cls'),
+                'public with sharing class Broken {\n    public static Integer never() {\n        return missingVariable + 1;\n    }\n}\n'
+            );
+            const rt = await ApexRuntime.create({
+                projectDir: dir,
+                sourceDirs: ['src'],
+                withoutData: true,
+                debug: () => undefined
+            });
+            assert.equal(rt.problems.length, 1);
+            assert.match(
+                rt.problems[0].message,
+                /Broken\.never: Variable does not exist: missingVariable at src\/Broken\.cls:3/
+            );
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
 describe('ApexRuntime.invokeAura', () => {
     let dir: string;
     let rt: ApexRuntime;

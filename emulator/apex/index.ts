@@ -102,6 +102,8 @@ export class ApexRuntime {
         rt.files.sort();
         for (const f of rt.files) rt.loadFile(f);
         interp.linkAll();
+        // Bind every body now: unknown names and types are load problems, as at deploy time.
+        for (const message of interp.bindAll()) rt.problems.push({ file: 'bind', message });
         return rt;
     }
 

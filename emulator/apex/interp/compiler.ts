@@ -189,7 +189,9 @@ export class Compiler {
     }
 
     compileStaticInit(c: ClassInfo): void {
+        if (c.staticInitCompiled) return;
         c.staticInit = this.initializer(c, true)?.run ?? null;
+        c.staticInitCompiled = true;
     }
 
     compileInstanceInit(c: ClassInfo): void {

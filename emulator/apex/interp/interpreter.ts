@@ -488,6 +488,41 @@ export class Interpreter implements ApexContext {
         }
     }
 
+    /**
+     * Binds and compiles every method, constructor, accessor, initializer and trigger now (instead of on
+     * first call), so that an unknown name or type anywhere in the project is reported at load time,
+     * as the platform reports it at deploy time. Returns one message per failing member.
+     */
+    bindAll(): string[] {
+        const problems: string[] = [];
+        const attempt = (what: string, f: () => void): void => {
+            try {
+                f();
+            } catch (e) {
+                problems.push(`${what}: ${(e as Error).message}`);
+            }
+        };
+        const visit = (c: ClassInfo | EnumInfo): void => {
+            if (!(c instanceof ClassInfo) || !c.decl) return;
+            const members = [...c.ctors, ...[...c.methods.values(), ...c.staticMethods.values()].flat()];
+            for (const f of [...c.fields.values(), ...c.staticFields.values()]) {
+                if (f.accessor?.get) members.push(f.accessor.get);
+                if (f.accessor?.set) members.push(f.accessor.set);
+            }
+            for (const m of members)
+                if (m.body === null && m.decl?.body)
+                    attempt(`${c.displayName}.${m.name}`, () => this.compiler.compileMethod(m));
+            attempt(`${c.displayName} static initializer`, () => this.compiler.compileStaticInit(c));
+            if (c.instanceInit === null)
+                attempt(`${c.displayName} instance initializer`, () => this.compiler.compileInstanceInit(c));
+            for (const i of c.inner.values()) visit(i);
+        };
+        for (const c of this.classes.values()) visit(c);
+        for (const t of this.triggers)
+            if (t.method.body === null) attempt(`trigger ${t.name}`, () => this.compiler.compileTrigger(t));
+        return problems;
+    }
+
     private methodInfo(m: A.MethodDecl, c: ClassInfo, isStatic: boolean): MethodInfo {
         return new MethodInfo(
             m.name,

@@ -118,6 +118,7 @@ export class ClassInfo implements ClassLike {
     staticState = 0;
     /** Compiled static initialiser (fields + static blocks in source order). */
     staticInit: ((fr: Frame) => void) | null = null;
+    staticInitCompiled = false;
     /** Compiled instance initialiser (field initialisers + instance blocks in source order). */
     instanceInit: ((fr: Frame) => void) | null = null;
     instanceInitLocals = 0;
