@@ -177,7 +177,10 @@ export default class TpInvitationRule extends LightningElement {
         return this.draft;
     }
     set rule(value: InvitationRule | null) {
-        this.draft = value ? { ...value, preTagFields: [...(value.preTagFields ?? [])] } : null;
+        if (value) {
+            this.draft = { ...value, preTagFields: [...(value.preTagFields ?? [])] };
+        }
+        // null = no rule saved yet: keep what is being edited (connectedCallback starts a default one)
     }
 
     draft: InvitationRule | null = null;

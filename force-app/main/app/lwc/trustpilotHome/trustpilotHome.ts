@@ -148,8 +148,11 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
         openProfile: OPEN_PROFILE
     };
 
-    /** The business unit the user picked; undefined = the server's default. */
-    selectedBusinessUnitId: string | undefined;
+    /**
+     * The business unit the user picked; null = the server's default. Null, not undefined: a wire does
+     * not provision while one of its reactive parameters is undefined.
+     */
+    selectedBusinessUnitId: string | null = null;
 
     home: HomeData | undefined;
     error: unknown;

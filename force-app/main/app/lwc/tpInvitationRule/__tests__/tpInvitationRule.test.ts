@@ -292,6 +292,16 @@ describe('c-tp-invitation-rule', () => {
         expect(find(element, '.picklist-error').textContent).toBe('Status picklist unavailable');
     });
 
+    it('keeps the rule being edited when the page passes "no rule" again', async () => {
+        const element = await render({ objectApiName: 'Order', rule: null });
+        changeValue(find(element, '.delay'), '4');
+        await flushPromises();
+        Object.assign(element, { rule: null });
+        await flushPromises();
+        expect((element as unknown as { rule: { delayDays: number } }).rule.delayDays).toBe(4);
+        expect(findAll(element, '.save')).toHaveLength(1);
+    });
+
     it('exposes the edited rule', async () => {
         const element = await render({ objectApiName: 'Opportunity', rule: RULE });
         changeValue(find(element, '.trigger'), 'Prospecting');

@@ -43,6 +43,9 @@ describe('c-trustpilot-home', () => {
     it('shows a spinner until the data arrives', async () => {
         const element = render();
         expect(findAll(element, 'lightning-spinner')).toHaveLength(1);
+        await flushPromises();
+        // null (the default unit), never undefined, which would keep the wire from provisioning
+        expect(homeWire.getLastConfig()).toEqual({ businessUnitId: null });
         await expect(element).toBeAccessible();
     });
 
