@@ -35,6 +35,7 @@ import COL_SOURCE from '@salesforce/label/c.TP_Column_Source';
 import COL_STATUS from '@salesforce/label/c.TP_Column_Status';
 import REPLY from '@salesforce/label/c.TP_Home_Reply';
 import REPLY_TO from '@salesforce/label/c.TP_Home_Reply_To';
+import UNTITLED from '@salesforce/label/c.TP_Panel_Untitled_Review';
 import OPEN_PROFILE from '@salesforce/label/c.TP_Home_Open_Profile';
 
 /** One business unit as HomeController.BusinessUnitDto returns it. */
@@ -277,7 +278,7 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
 
     private toReviewViews(rows: ReviewRow[]): ReviewView[] {
         return rows.map((row) => {
-            const displayTitle = row.title ?? '';
+            const displayTitle = row.title || UNTITLED;
             return {
                 ...row,
                 displayTitle,
