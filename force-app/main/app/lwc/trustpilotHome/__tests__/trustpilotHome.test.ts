@@ -70,7 +70,9 @@ describe('c-trustpilot-home', () => {
         expect(findAll(element, '.product-reviews .review-row')).toHaveLength(1);
         expect(findAll(element, '.invitation-row')).toHaveLength(3);
         // A review without a title still has a readable title (and Reply button title).
-        expect(find(element, '.product-reviews .review-row th').textContent).toBe('c.TP_Panel_Untitled_Review');
+        expect(find(element, '.product-reviews .review-row th').textContent).toBe(
+            'c.TP_Panel_Untitled_Review'
+        );
         // Reply is offered only where a reply is still awaited.
         expect(findAll(element, '.service-reviews .reply')).toHaveLength(1);
         expect(findAll(element, '.product-reviews .reply')).toHaveLength(1);
