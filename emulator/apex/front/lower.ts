@@ -332,7 +332,18 @@ class Lowerer {
         if (tb) {
             const stmts: A.Stmt[] = [];
             for (const m of tb.triggerBlockMember_list()) {
-                if (m.statement()) stmts.push(this.stmt(m.statement()));
+                if (m.statement()) {
+                    stmts.push(this.stmt(m.statement()));
+                    continue;
+                }
+                // The grammar reads `Integer n = 0;` in a trigger body as a field declaration; in a trigger
+                // it is a local variable of the trigger's single code block ("A trigger is Apex code that
+                // executes before or after..." — the body is one block, like anonymous Apex). Other members
+                // (methods, properties, inner types, static or access-modified fields) stay unsupported.
+                const md = m.triggerMemberDeclaration();
+                const mods = this.modifiers(m.modifier_list());
+                const onlyFinal = [...mods.keywords].every((k) => k === 'final') && mods.annotations.length === 0;
+                if (md?.fieldDeclaration() && onlyFinal) stmts.push(this.localFromField(md.fieldDeclaration()));
                 else this.fail(m, 'member declarations inside a trigger');
             }
             body = { kind: 'block', line: lineOf(tb), stmts, endLine: tb.stop?.line ?? lineOf(tb) };
@@ -349,6 +360,22 @@ class Lowerer {
         };
     }
 
+    /** A top-level `Type name = value;` of anonymous Apex or a trigger body, as a local declaration. */
+    localFromField(f: Ctx): A.Stmt {
+        return {
+            kind: 'local',
+            line: lineOf(f),
+            type: this.typeRef(f.typeRef()),
+            decls: f
+                .variableDeclarators()
+                .variableDeclarator_list()
+                .map((v: Ctx) => ({
+                    name: v.id().getText(),
+                    init: v.expression() ? this.expr(v.expression()) : null
+                }))
+        };
+    }
+
     anonymous(u: Ctx): A.AnonymousDecl {
         const members = this.emptyClass('AnonymousBlock', 1, { annotations: [], keywords: new Set() });
         const stmts: A.Stmt[] = [];
@@ -361,19 +388,7 @@ class Lowerer {
             const md = m.anonymousMemberDeclaration();
             if (md.fieldDeclaration()) {
                 // A field-looking declaration at the top level is a local variable.
-                const f = md.fieldDeclaration();
-                stmts.push({
-                    kind: 'local',
-                    line: lineOf(f),
-                    type: this.typeRef(f.typeRef()),
-                    decls: f
-                        .variableDeclarators()
-                        .variableDeclarator_list()
-                        .map((v: Ctx) => ({
-                            name: v.id().getText(),
-                            init: v.expression() ? this.expr(v.expression()) : null
-                        }))
-                });
+                stmts.push(this.localFromField(md.fieldDeclaration()));
             } else {
                 this.member(members, mods, md);
             }
