@@ -62,10 +62,25 @@ export class DataSide {
     /** Mixed-DML state per running user (System.runAs starts a separate one). */
     private mixedByUser = new WeakMap<object, { setup: string | null; nonSetup: string | null }>();
 
-    /** A new transaction: no mixed DML yet for any user. */
-    resetMixed(): void {
+    /** A new transaction: no mixed DML yet for any user. Returns the previous state (see restoreMixed). */
+    resetMixed(): WeakMap<object, { setup: string | null; nonSetup: string | null }> {
+        const previous = this.mixedByUser;
         this.mixedByUser = new WeakMap();
+        return previous;
     }
+
+    /** Back to the caller's mixed-DML state after a nested transaction (an async job run at Test.stopTest). */
+    restoreMixed(previous: WeakMap<object, { setup: string | null; nonSetup: string | null }>): void {
+        this.mixedByUser = previous;
+    }
+
+    /**
+     * Default maximum depth of a Queueable chain when AsyncOptions sets none. "Queueable Apex": no limit is
+     * enforced on the depth of chained jobs, except in Developer Edition and Trial orgs, where the maximum
+     * stack depth is 5 (AsyncOptions.MaximumQueueableStackDepth overrides that default). The local org
+     * behaves as a production org (null = no limit); a host may set 5 to emulate a Developer Edition org.
+     */
+    defaultQueueableStackDepth: number | null = null;
 
     constructor(readonly schema: Schema) {
         this.org = new DataOrg(schema);

@@ -93,8 +93,9 @@ export class DataOrg {
     private seed(): void {
         this.orgId = this.seedRow('Organization', {
             Name: 'Local Org',
-            OrganizationType: 'Developer Edition',
-            IsSandbox: true,
+            // A production org (Developer Edition and Trial orgs have lower limits, e.g. Queueable chain depth).
+            OrganizationType: 'Enterprise Edition',
+            IsSandbox: false,
             TimeZoneSidKey: 'GMT',
             LanguageLocaleKey: 'en_US',
             DefaultLocaleSidKey: 'en_US'

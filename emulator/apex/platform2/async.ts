@@ -6,7 +6,8 @@
  * Apex Developer Guide:
  * - "Queueable Apex": System.enqueueJob returns the AsyncApexJob Id; "You can add up to 50 jobs to the
  *   queue with System.enqueueJob in a single transaction"; "When chaining jobs, you can add only one job
- *   from an executing job"; the default maximum stack depth of chained jobs in Developer Edition orgs is 5.
+ *   from an executing job"; no limit on the depth of chained jobs except in Developer Edition and Trial orgs
+ *   (default maximum stack depth 5): the local org is a production org (DataSide.defaultQueueableStackDepth).
  *   In tests a job enqueued by an executing job fails with AsyncException "Maximum stack depth has been
  *   reached." (inferred: tests run one level of jobs at Test.stopTest).
  * - "Testing Asynchronous Apex": jobs queued between Test.startTest and Test.stopTest run synchronously at
@@ -104,6 +105,10 @@ function asTransaction(
             : allowsCallouts === false
               ? 'Callout not allowed from this Queueable: it does not implement Database.AllowsCallouts'
               : null;
+    // An async job is its own transaction: mixed-DML state starts clean ("you can perform one type of DML
+    // as part of an asynchronous job and the others in other asynchronous jobs or in the original
+    // transaction": Apex Developer Guide, "Mixed DML Operations in Test Methods").
+    const savedMixed = side.resetMixed();
     side.org.mixed.setup = null;
     side.org.mixed.nonSetup = null;
     side.org.async = true;
@@ -121,6 +126,7 @@ function asTransaction(
         side.enqueuedByCurrent = savedEnq;
         side.calloutsForbidden = savedForbid;
         side.uncommitted = savedUncommitted;
+        side.restoreMixed(savedMixed);
         side.org.async = false;
     }
     return error;
@@ -160,8 +166,8 @@ function enqueue(
         if (ctx.test.running) throw new ApexError('AsyncException', 'Maximum stack depth has been reached.');
         if (++side.enqueuedByCurrent > 1)
             throw new ApexError('LimitException', 'Too many queueable jobs added to the queue: 2');
-        const max = opts.maxDepth ?? 5;
-        if (depth >= max) throw new ApexError('AsyncException', `Maximum stack depth has been reached.`);
+        const max = opts.maxDepth ?? side.defaultQueueableStackDepth;
+        if (max !== null && depth >= max) throw new ApexError('AsyncException', `Maximum stack depth has been reached.`);
     }
     if (++ctx.limits.queueableJobs > 50)
         throw new ApexError(

@@ -120,6 +120,73 @@ describe('EncodingUtil URL encoding (application/x-www-form-urlencoded)', () => 
     });
 });
 
+describe('each top-level transaction starts clean', () => {
+    it('setup-object DML in one anonymous run does not make the next run by the same user mixed DML', async () => {
+        // "DML operations on certain sObjects ... can't be mixed with DML on non-setup sObjects in the same
+        // transaction" (Apex Developer Guide, "sObjects That Can't Be Used Together in DML Operations"):
+        // separate transactions may each use either kind.
+        const rt = await ApexRuntime.create({ sourceDirs: [], debug: () => undefined });
+        const setup = rt.runAnonymous(`
+            PermissionSet ps = [SELECT Id FROM PermissionSet LIMIT 1];
+            insert new PermissionSetAssignment(AssigneeId = UserInfo.getUserId(), PermissionSetId = ps.Id);
+        `);
+        assert.equal(setup.ok, true, setup.error);
+        const other = rt.runAnonymous(`insert new Account(Name = 'next transaction'); System.debug('saved');`);
+        assert.equal(other.ok, true, other.error);
+        assert.deepEqual(other.debug, ['saved']);
+        const mixed = rt.runAnonymous(`
+            PermissionSet ps = [SELECT Id FROM PermissionSet LIMIT 1];
+            insert new Account(Name = 'same transaction');
+            insert new PermissionSetAssignment(AssigneeId = UserInfo.getUserId(), PermissionSetId = ps.Id);
+        `);
+        assert.match(mixed.error ?? '', /MIXED_DML_OPERATION/, 'within one transaction it is still refused');
+    });
+});
+
+describe('Queueable chains outside tests', () => {
+    // "Queueable Apex" (Apex Developer Guide): no limit is enforced on the depth of chained jobs; for
+    // Developer Edition and Trial orgs the maximum stack depth of chained jobs is 5 (the parent job plus
+    // four chained ones). The local org is a production org unless the host says otherwise.
+    const CHAIN = `
+        public class Chain implements Queueable {
+            Integer n;
+            public Chain(Integer n) { this.n = n; }
+            public void execute(QueueableContext c) {
+                insert new Account(Name = 'job ' + n);
+                if (n < 7) System.enqueueJob(new Chain(n + 1));
+            }
+        }
+        System.enqueueJob(new Chain(1));
+    `;
+    async function runChain(depth: number | null): Promise<{ accounts: string; errors: string[] }> {
+        const { tick } = await import('./scheduler.js');
+        const { sideOf } = await import('../data/index.js');
+        const rt = await ApexRuntime.create({ sourceDirs: [], debug: () => undefined });
+        sideOf(rt.interp).defaultQueueableStackDepth = depth;
+        const enq = rt.runAnonymous(CHAIN);
+        assert.equal(enq.ok, true, enq.error);
+        const errors: string[] = [];
+        for (let i = 0; i < 10; i++) errors.push(...tick(rt).errors);
+        const failed = rt.runAnonymous(
+            `System.debug([SELECT COUNT() FROM AsyncApexJob WHERE Status = 'Failed']);`
+        ).debug[0];
+        const accounts = rt.runAnonymous(`System.debug([SELECT COUNT() FROM Account]);`).debug[0];
+        return { accounts: `${accounts}/${failed}`, errors };
+    }
+
+    it('a production org runs a chain deeper than 5 to its end', async () => {
+        const r = await runChain(null);
+        assert.equal(r.accounts, '7/0', 'seven chained jobs each insert one Account, none fails');
+        assert.deepEqual(r.errors, []);
+    });
+
+    it('a Developer Edition default of 5 stops the sixth job', async () => {
+        const r = await runChain(5);
+        // Jobs 1-4 commit; job 5 fails enqueuing job 6 (AsyncException) and its own insert rolls back.
+        assert.equal(r.accounts, '4/1', 'the fifth job fails when it chains a sixth and rolls back its insert');
+    });
+});
+
 describe('local scheduler (outside tests)', () => {
     it('runs queued Queueables after their transaction and fires due schedules', async () => {
         const { tick } = await import('./scheduler.js');
