@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApexRuntime } from './index.js';
+import { formatLimits, SHARING_NOTICE } from './test-runner/runner.js';
 
 async function exec(file: string): Promise<number> {
     const rt = await ApexRuntime.create({ debug: (_level, text) => process.stdout.write(`DEBUG|${text}\n`) });
@@ -33,6 +34,7 @@ async function test(filters: string[]): Promise<number> {
     for (const r of run.results) {
         const status = r.passed ? 'PASS' : 'FAIL';
         process.stdout.write(`${status}  ${r.className}.${r.method}  (${r.ms} ms)\n`);
+        if (r.limits) process.stdout.write(`      limits: ${formatLimits(r.limits)}\n`);
         if (!r.passed) {
             process.stdout.write(`      ${r.message}\n`);
             if (r.stackTrace) process.stdout.write(`${r.stackTrace.replace(/^/gm, '      ')}\n`);
@@ -53,6 +55,7 @@ async function test(filters: string[]): Promise<number> {
     process.stdout.write(
         `\ntests: ${run.results.length - failed} passed, ${failed} failed; JUnit XML: ${junitPath}\n`
     );
+    process.stdout.write(`Note: ${SHARING_NOTICE}.\n`);
     if (rt.problems.length > 0) process.stdout.write(`${rt.problems.length} file(s) failed to load\n`);
     return failed > 0 || rt.problems.length > 0 ? 1 : 0;
 }

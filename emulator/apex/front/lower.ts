@@ -342,8 +342,10 @@ class Lowerer {
                 // (methods, properties, inner types, static or access-modified fields) stay unsupported.
                 const md = m.triggerMemberDeclaration();
                 const mods = this.modifiers(m.modifier_list());
-                const onlyFinal = [...mods.keywords].every((k) => k === 'final') && mods.annotations.length === 0;
-                if (md?.fieldDeclaration() && onlyFinal) stmts.push(this.localFromField(md.fieldDeclaration()));
+                const onlyFinal =
+                    [...mods.keywords].every((k) => k === 'final') && mods.annotations.length === 0;
+                if (md?.fieldDeclaration() && onlyFinal)
+                    stmts.push(this.localFromField(md.fieldDeclaration()));
                 else this.fail(m, 'member declarations inside a trigger');
             }
             body = { kind: 'block', line: lineOf(tb), stmts, endLine: tb.stop?.line ?? lineOf(tb) };

@@ -186,6 +186,8 @@ export function installSystem(r: NativeRegistry): void {
                 ctx.test.started = false;
                 ctx.hooks.transaction.runQueuedAsync(ctx);
                 const before = ctx.test.extra.get('limitsBeforeStart') as LimitCounters | undefined;
+                // Kept for the test runner's per-method limit report.
+                ctx.test.extra.set('limitsInStartTest', ctx.limits);
                 if (before) ip(ctx).limits = before;
                 return null;
             }

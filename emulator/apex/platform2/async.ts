@@ -167,7 +167,8 @@ function enqueue(
         if (++side.enqueuedByCurrent > 1)
             throw new ApexError('LimitException', 'Too many queueable jobs added to the queue: 2');
         const max = opts.maxDepth ?? side.defaultQueueableStackDepth;
-        if (max !== null && depth >= max) throw new ApexError('AsyncException', `Maximum stack depth has been reached.`);
+        if (max !== null && depth >= max)
+            throw new ApexError('AsyncException', `Maximum stack depth has been reached.`);
     }
     if (++ctx.limits.queueableJobs > 50)
         throw new ApexError(

@@ -131,7 +131,9 @@ describe('each top-level transaction starts clean', () => {
             insert new PermissionSetAssignment(AssigneeId = UserInfo.getUserId(), PermissionSetId = ps.Id);
         `);
         assert.equal(setup.ok, true, setup.error);
-        const other = rt.runAnonymous(`insert new Account(Name = 'next transaction'); System.debug('saved');`);
+        const other = rt.runAnonymous(
+            `insert new Account(Name = 'next transaction'); System.debug('saved');`
+        );
         assert.equal(other.ok, true, other.error);
         assert.deepEqual(other.debug, ['saved']);
         const mixed = rt.runAnonymous(`
@@ -183,7 +185,11 @@ describe('Queueable chains outside tests', () => {
     it('a Developer Edition default of 5 stops the sixth job', async () => {
         const r = await runChain(5);
         // Jobs 1-4 commit; job 5 fails enqueuing job 6 (AsyncException) and its own insert rolls back.
-        assert.equal(r.accounts, '4/1', 'the fifth job fails when it chains a sixth and rolls back its insert');
+        assert.equal(
+            r.accounts,
+            '4/1',
+            'the fifth job fails when it chains a sixth and rolls back its insert'
+        );
     });
 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ApexRuntime } from '../index.js';
-import type { TestRunResult } from './runner.js';
+import { formatLimits, SHARING_NOTICE, type TestRunResult } from './runner.js';
 
 const COUNTER = `public with sharing class Counter {
     public static Integer n = 0;
@@ -49,6 +49,15 @@ private class CounterTest {
     static void fails() {
         Integer x;
         x++;
+    }
+
+    @IsTest
+    static void counted() {
+        insert new List<Account>{ new Account(Name = 'a'), new Account(Name = 'b') };
+        Test.startTest();
+        Integer n = [SELECT COUNT() FROM Account];
+        Test.stopTest();
+        Assert.areEqual(3, n, 'setup row plus two');
     }
 }
 `;
@@ -94,11 +103,52 @@ describe('Apex test runner', () => {
 
     it('writes JUnit XML', () => {
         const xml = readFileSync(join(dir, 'out', 'junit.xml'), 'utf8');
-        assert.match(xml, /<testsuite name="CounterTest" tests="3" failures="1"/);
+        assert.match(xml, /<testsuite name="CounterTest" tests="4" failures="1"/);
         assert.match(
             xml,
             /<failure message="System.NullPointerException: Attempt to de-reference a null object">/
         );
+    });
+});
+
+describe('Apex test runner: governor limits per method', () => {
+    // "Test.startTest ... gives you a new set of governor limits" (Apex Reference, Test class); the runner
+    // reports the method's own usage and its startTest block's separately, in its result and in JUnit.
+    let dir: string;
+    let run: TestRunResult;
+    before(async () => {
+        dir = mkdtempSync(join(tmpdir(), 'apex-limits-'));
+        mkdirSync(join(dir, 'src'));
+        writeFileSync(join(dir, 'src', 'Counter.cls'), COUNTER);
+        writeFileSync(join(dir, 'src', 'CounterTest.cls'), COUNTER_TEST);
+        const rt = await ApexRuntime.create({ projectDir: dir, sourceDirs: ['src'], debug: () => undefined });
+        run = rt.runTests({ filters: ['CounterTest.counted'], junitPath: join(dir, 'junit.xml') });
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('counts SOQL, DML statements and rows in the method and in its startTest block', () => {
+        const r = run.results[0];
+        assert.equal(r?.passed, true, r?.message);
+        const { cpuMs, ...rest } = r.limits!;
+        assert.ok(cpuMs >= 0, 'CPU time is measured');
+        assert.deepEqual(rest, {
+            soql: 0,
+            dmlStatements: 1,
+            dmlRows: 2,
+            callouts: 0,
+            startTest: { soql: 1, dmlStatements: 0, dmlRows: 0, callouts: 0 }
+        });
+        assert.match(
+            formatLimits(r.limits!),
+            /^SOQL 0, DML 1 \(2 rows\), callouts 0, CPU \d+ ms; startTest block: SOQL 1,/
+        );
+    });
+
+    it('writes the usage as JUnit properties and says record sharing is not emulated', () => {
+        const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+        assert.match(xml, /<property name="limits.dmlRows" value="2"\/>/);
+        assert.match(xml, /<property name="limits.startTest.soqlQueries" value="1"\/>/);
+        assert.ok(xml.includes(SHARING_NOTICE), 'the sharing notice is in the report');
     });
 });
 

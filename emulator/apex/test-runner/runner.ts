@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApexRuntime } from '../index.js';
+import type { LimitCounters } from '../runtime/context.js';
 import type { ClassInfo, MethodInfo } from '../interp/model.js';
 import { EnumInfo } from '../interp/model.js';
 
@@ -30,6 +31,50 @@ export interface TestResult {
     readonly message?: string;
     readonly stackTrace?: string;
     readonly ms: number;
+    /** Governor-limit usage of the method's transaction (and of its Test.startTest block, if any). */
+    readonly limits?: LimitUsage;
+}
+
+/** The limits reported per test method, as in an org's test results. */
+export interface LimitUsage {
+    readonly soql: number;
+    readonly dmlStatements: number;
+    readonly dmlRows: number;
+    readonly callouts: number;
+    /** Milliseconds of interpreter time for the whole method (the local counterpart of Apex CPU time). */
+    readonly cpuMs: number;
+    /** Usage between Test.startTest and Test.stopTest, which has its own set of limits. */
+    readonly startTest?: Omit<LimitUsage, 'cpuMs' | 'startTest'>;
+}
+
+/** Printed in the summary and written to the JUnit XML: what the local runtime does not emulate. */
+export const SHARING_NOTICE =
+    'record sharing is not emulated: with/without sharing and System.runAs do not restrict which records a user sees';
+
+function usageOf(l: LimitCounters): Omit<LimitUsage, 'cpuMs' | 'startTest'> {
+    return { soql: l.queries, dmlStatements: l.dmlStatements, dmlRows: l.dmlRows, callouts: l.callouts };
+}
+
+/** Limits used by the test method that just ran (the main context, then its startTest block). */
+function limitUsage(rt: ApexRuntime): LimitUsage {
+    const ip = rt.interp;
+    const before = ip.test.extra.get('limitsBeforeStart') as LimitCounters | undefined;
+    const inStart =
+        (ip.test.extra.get('limitsInStartTest') as LimitCounters | undefined) ??
+        (before ? ip.limits : undefined);
+    const main = before ?? ip.limits;
+    return {
+        ...usageOf(main),
+        cpuMs: Math.round(performance.now() - ip.txStart),
+        ...(inStart ? { startTest: usageOf(inStart) } : {})
+    };
+}
+
+/** One line, e.g. `SOQL 3, DML 2 (5 rows), callouts 0, CPU 12 ms; startTest block: SOQL 1, ...`. */
+export function formatLimits(u: LimitUsage): string {
+    const part = (x: Omit<LimitUsage, 'cpuMs' | 'startTest'>): string =>
+        `SOQL ${x.soql}, DML ${x.dmlStatements} (${x.dmlRows} rows), callouts ${x.callouts}`;
+    return `${part(u)}, CPU ${u.cpuMs} ms${u.startTest ? `; startTest block: ${part(u.startTest)}` : ''}`;
 }
 
 export interface ClassCoverage {
@@ -113,7 +158,8 @@ export function runTests(rt: ApexRuntime, opts: TestRunOptions = {}): TestRunRes
                     className: c.displayName,
                     method: m.name,
                     passed: true,
-                    ms: Date.now() - started
+                    ms: Date.now() - started,
+                    limits: limitUsage(rt)
                 });
             } catch (e) {
                 const ex = ip.toApexException(e);
@@ -123,7 +169,8 @@ export function runTests(rt: ApexRuntime, opts: TestRunOptions = {}): TestRunRes
                     passed: false,
                     message: ex ? ip.stringOf(ex) : String((e as Error).message ?? e),
                     stackTrace: ex ? ip.stackTraceString(ex) : '',
-                    ms: Date.now() - started
+                    ms: Date.now() - started,
+                    limits: limitUsage(rt)
                 });
             } finally {
                 ip.cur = null;
@@ -167,6 +214,24 @@ function xml(s: string): string {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+function limitProperties(u: LimitUsage): string {
+    const props: [string, number][] = [
+        ['limits.soqlQueries', u.soql],
+        ['limits.dmlStatements', u.dmlStatements],
+        ['limits.dmlRows', u.dmlRows],
+        ['limits.callouts', u.callouts],
+        ['limits.cpuTimeMs', u.cpuMs]
+    ];
+    if (u.startTest)
+        props.push(
+            ['limits.startTest.soqlQueries', u.startTest.soql],
+            ['limits.startTest.dmlStatements', u.startTest.dmlStatements],
+            ['limits.startTest.dmlRows', u.startTest.dmlRows],
+            ['limits.startTest.callouts', u.startTest.callouts]
+        );
+    return `      <properties>\n${props.map(([n, v]) => `        <property name="${n}" value="${v}"/>\n`).join('')}      </properties>\n`;
+}
+
 export function writeJunit(path: string, run: TestRunResult): void {
     const byClass = new Map<string, TestResult[]>();
     for (const r of run.results) {
@@ -176,15 +241,17 @@ export function writeJunit(path: string, run: TestRunResult): void {
     }
     const failures = run.results.filter((r) => !r.passed).length;
     let out = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="apex" tests="${run.results.length}" failures="${failures}">\n`;
+    out += `  <!-- ${xml(SHARING_NOTICE)} -->\n`;
     for (const [cls, list] of byClass) {
         const f = list.filter((r) => !r.passed).length;
         const time = list.reduce((n, r) => n + r.ms, 0) / 1000;
         out += `  <testsuite name="${xml(cls)}" tests="${list.length}" failures="${f}" time="${time.toFixed(3)}">\n`;
         for (const r of list) {
-            out += `    <testcase classname="${xml(cls)}" name="${xml(r.method)}" time="${(r.ms / 1000).toFixed(3)}"`;
-            if (r.passed) out += '/>\n';
-            else
-                out += `>\n      <failure message="${xml(r.message ?? '')}">${xml(r.stackTrace ?? '')}</failure>\n    </testcase>\n`;
+            out += `    <testcase classname="${xml(cls)}" name="${xml(r.method)}" time="${(r.ms / 1000).toFixed(3)}">\n`;
+            if (r.limits) out += limitProperties(r.limits);
+            if (!r.passed)
+                out += `      <failure message="${xml(r.message ?? '')}">${xml(r.stackTrace ?? '')}</failure>\n`;
+            out += '    </testcase>\n';
         }
         out += '  </testsuite>\n';
     }
