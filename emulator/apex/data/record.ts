@@ -35,6 +35,21 @@ interface Slot {
     value: unknown;
 }
 
+/**
+ * Lower-case form of a field name, interned: the same source names (`a.Name`, `'NumberOfEmployees'`) come back
+ * on every get/put, so one Map hit replaces a toLowerCase allocation. Bounded so that arbitrary dynamic names
+ * (`get(someString)`) cannot grow it without limit.
+ */
+const LOWER = new Map<string, string>();
+const LOWER_MAX = 20000;
+export function lowerName(name: string): string {
+    const hit = LOWER.get(name);
+    if (hit !== undefined) return hit;
+    const lc = name.toLowerCase();
+    if (LOWER.size < LOWER_MAX) LOWER.set(name, lc);
+    return lc;
+}
+
 export class SObjectRecord implements SObjectValue {
     readonly __sobject = true as const;
     private readonly slots = new Map<string, Slot>();
@@ -57,11 +72,11 @@ export class SObjectRecord implements SObjectValue {
 
     /** True when the field (or relationship) has a value slot, even a null one. */
     has(field: string): boolean {
-        return this.slots.has(field.toLowerCase());
+        return this.slots.has(lowerName(field));
     }
 
     get(field: string): unknown {
-        const lc = field.toLowerCase();
+        const lc = lowerName(field);
         const slot = this.slots.get(lc);
         if (slot) return slot.value;
         const fd = this.def.fields.get(lc);
@@ -85,7 +100,7 @@ export class SObjectRecord implements SObjectValue {
     }
 
     put(field: string, value: unknown): unknown {
-        const lc = field.toLowerCase();
+        const lc = lowerName(field);
         if (this.readOnly) raise('FinalException', 'Record is read-only');
         const fd = this.def.fields.get(lc);
         if (!fd) {
@@ -94,12 +109,15 @@ export class SObjectRecord implements SObjectValue {
             return this.setRaw(relationshipName(this.def, lc) ?? field, value);
         }
         if (this.lockedFields?.has(lc)) raise('FinalException', `Record is read-only`);
-        return this.setRaw(fd.name, coerceFieldValue(fd, value, this.def.name));
+        return this.setSlot(lc, fd.name, coerceFieldValue(fd, value, this.def.name));
     }
 
     /** Sets a slot without checks (query materialisation, DML write-back). */
     setRaw(name: string, value: unknown): unknown {
-        const lc = name.toLowerCase();
+        return this.setSlot(lowerName(name), name, value);
+    }
+
+    private setSlot(lc: string, name: string, value: unknown): unknown {
         const prev = this.slots.get(lc);
         if (prev) {
             const old = prev.value;
@@ -112,7 +130,7 @@ export class SObjectRecord implements SObjectValue {
     }
 
     remove(field: string): void {
-        this.slots.delete(field.toLowerCase());
+        this.slots.delete(lowerName(field));
     }
 
     populatedFields(): Map<string, unknown> {
