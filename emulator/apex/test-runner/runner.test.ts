@@ -62,17 +62,24 @@ private class CounterTest {
 }
 `;
 
+/** A temporary project holding Counter and CounterTest, loaded into a runtime. */
+async function fixtureProject(prefix: string): Promise<{ dir: string; rt: ApexRuntime }> {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'Counter.cls'), COUNTER);
+    writeFileSync(join(dir, 'src', 'CounterTest.cls'), COUNTER_TEST);
+    const rt = await ApexRuntime.create({ projectDir: dir, sourceDirs: ['src'], debug: () => undefined });
+    assert.deepEqual(rt.problems, [], 'fixture classes load');
+    return { dir, rt };
+}
+
 describe('Apex test runner', () => {
     let dir: string;
     let run: TestRunResult;
     before(async () => {
-        dir = mkdtempSync(join(tmpdir(), 'apex-runner-'));
-        mkdirSync(join(dir, 'src'));
-        writeFileSync(join(dir, 'src', 'Counter.cls'), COUNTER);
-        writeFileSync(join(dir, 'src', 'CounterTest.cls'), COUNTER_TEST);
-        const rt = await ApexRuntime.create({ projectDir: dir, sourceDirs: ['src'], debug: () => undefined });
-        assert.deepEqual(rt.problems, [], 'fixture classes load');
-        run = rt.runTests({ junitPath: join(dir, 'out', 'junit.xml') });
+        const f = await fixtureProject('apex-runner-');
+        dir = f.dir;
+        run = f.rt.runTests({ junitPath: join(dir, 'out', 'junit.xml') });
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -117,12 +124,9 @@ describe('Apex test runner: governor limits per method', () => {
     let dir: string;
     let run: TestRunResult;
     before(async () => {
-        dir = mkdtempSync(join(tmpdir(), 'apex-limits-'));
-        mkdirSync(join(dir, 'src'));
-        writeFileSync(join(dir, 'src', 'Counter.cls'), COUNTER);
-        writeFileSync(join(dir, 'src', 'CounterTest.cls'), COUNTER_TEST);
-        const rt = await ApexRuntime.create({ projectDir: dir, sourceDirs: ['src'], debug: () => undefined });
-        run = rt.runTests({ filters: ['CounterTest.counted'], junitPath: join(dir, 'junit.xml') });
+        const f = await fixtureProject('apex-limits-');
+        dir = f.dir;
+        run = f.rt.runTests({ filters: ['CounterTest.counted'], junitPath: join(dir, 'junit.xml') });
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
