@@ -27,6 +27,7 @@ const REPEAT = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
+/** Median server time of an @AuraEnabled call, or the platform error it ends with (a finding, printed). */
 async function timeServer(
     classname: string,
     method: string,
@@ -35,7 +36,12 @@ async function timeServer(
     const times: number[] = [];
     for (let i = 0; i < REPEAT; i++) {
         const t = performance.now();
-        await preview('/api/apex', { classname, method, params });
+        try {
+            await preview('/api/apex', { classname, method, params });
+        } catch (e) {
+            console.log(`  ${classname}.${method} failed: ${(e as Error).message.slice(0, 300)}`);
+            return NaN;
+        }
         times.push(performance.now() - t);
     }
     return median(times);
@@ -83,6 +89,9 @@ try {
         status: await timeServer('InvitationStatusController', 'getInvitations', statusParams),
         page: await pageTime()
     };
+    console.log(
+        `empty org: Home ${ms(empty.home)}, Invitation Status server ${ms(empty.status)}, page ${ms(empty.page)}`
+    );
     await product.stop();
 
     const t = performance.now();
@@ -95,7 +104,10 @@ try {
     full = {
         home: await timeServer('HomeController', 'getHomeData', {}),
         status: await timeServer('InvitationStatusController', 'getInvitations', statusParams),
-        page: await pageTime()
+        page: await pageTime().catch((e: Error) => {
+            console.log(`  Invitation Status page failed: ${e.message.slice(0, 300)}`);
+            return NaN;
+        })
     };
     await product.stop();
 } finally {
