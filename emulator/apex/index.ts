@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { lowerAnonymous, lowerClassFile, lowerTriggerFile } from './front/lower.js';
 import type { CompilationUnit } from './front/ast.js';
+import { cachedLower } from './front/cache.js';
 import { Interpreter } from './interp/interpreter.js';
 import { registerCoreLibrary } from './lib/index.js';
 import type { RunningUser } from './runtime/context.js';
@@ -124,8 +125,8 @@ export class ApexRuntime {
         try {
             const src = readFileSync(file, 'utf8');
             const unit: CompilationUnit = file.endsWith('.trigger')
-                ? lowerTriggerFile(shown, src)
-                : lowerClassFile(shown, src);
+                ? cachedLower('trigger', shown, src, lowerTriggerFile)
+                : cachedLower('class', shown, src, lowerClassFile);
             this.interp.load(unit);
         } catch (e) {
             this.problems.push({ file: shown, message: (e as Error).message });
