@@ -213,8 +213,10 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
         return this.currentBusinessUnit?.stars ?? null;
     }
 
+    /** The profile link, only when it is an absolute https link (never `javascript:` or `data:`). */
     get profileUrl(): string | null {
-        return this.currentBusinessUnit?.profileUrl ?? null;
+        const url = this.currentBusinessUnit?.profileUrl?.trim();
+        return url?.toLowerCase().startsWith('https://') ? url : null;
     }
 
     get hasTrustScore(): boolean {

@@ -86,6 +86,22 @@ describe('c-trustpilot-home', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('links the Trustpilot profile only when the link is https', async () => {
+        const element = render();
+        homeWire.emit(HOME);
+        await flushPromises();
+        expect(find(element, 'a[target="_blank"]').getAttribute('href')).toBe(
+            'https://www.trustpilot.com/review/acme.co.uk'
+        );
+
+        for (const profileUrl of ['javascript:alert(1)', 'http://www.trustpilot.com/review/acme.co.uk']) {
+            const units = HOME.businessUnits.map((unit, i) => (i === 0 ? { ...unit, profileUrl } : unit));
+            homeWire.emit({ ...HOME, businessUnits: units });
+            await flushPromises();
+            expect(findAll(element, 'a[target="_blank"]')).toHaveLength(0);
+        }
+    });
+
     it('offers the business units and reloads for the chosen one', async () => {
         const element = render();
         homeWire.emit(HOME);
