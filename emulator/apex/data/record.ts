@@ -76,9 +76,18 @@ export class SObjectRecord implements SObjectValue {
     }
 
     get(field: string): unknown {
-        const lc = lowerName(field);
+        return this.getLower(lowerName(field), field);
+    }
+
+    /** `get` with the field name already lower-cased (compiled field-access sites lower-case once). */
+    getLower(lc: string, field: string): unknown {
         const slot = this.slots.get(lc);
         if (slot) return slot.value;
+        return this.missing(lc, field);
+    }
+
+    /** Value of a field without a slot: null, or the SObjectException for an unknown / not-queried field. */
+    private missing(lc: string, field: string): null {
         const fd = this.def.fields.get(lc);
         const rel = fd ? undefined : relationshipOf(this.def, lc);
         if (!fd && !rel) raise('SObjectException', `Invalid field ${field} for ${this.def.name}`);
@@ -100,7 +109,11 @@ export class SObjectRecord implements SObjectValue {
     }
 
     put(field: string, value: unknown): unknown {
-        const lc = lowerName(field);
+        return this.putLower(lowerName(field), field, value);
+    }
+
+    /** `put` with the field name already lower-cased. */
+    putLower(lc: string, field: string, value: unknown): unknown {
         if (this.readOnly) raise('FinalException', 'Record is read-only');
         const fd = this.def.fields.get(lc);
         if (!fd) {
@@ -212,6 +225,8 @@ const STRINGY = new Set([
 export function coerceFieldValue(fd: FieldDef, value: unknown, objectName: string): unknown {
     if (value === null || value === undefined) return null;
     const t = fd.type;
+    if (t === 'int' && typeof value === 'number') return value;
+    if (STRINGY.has(t) && typeof value === 'string') return value;
     if (t === 'id' || t === 'reference') {
         if (value instanceof ApexId) return value;
         if (typeof value === 'string') {

@@ -11,6 +11,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { Decimal } from '../runtime/values.js';
 import { STANDARD_KEY_PREFIXES, customPrefix } from './ids.js';
 import { STANDARD_FACTS, SETUP_OBJECTS, type StandardFieldFacts } from './standard-facts.js';
+import { lowerName } from './record.js';
 
 export type FieldType =
     | 'id'
@@ -607,7 +608,7 @@ export class Schema {
 
     /** The object definition, or undefined when the org has no such object. */
     get(name: string): ObjectDef | undefined {
-        const key = name.toLowerCase();
+        const key = lowerName(name);
         const hit = this.objects.get(key);
         if (hit) return hit;
         const stdName = this.standardName(key);

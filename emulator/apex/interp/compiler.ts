@@ -1026,7 +1026,16 @@ export class Compiler {
                 const target = t.ev;
                 const safe = e.safe;
                 const name = e.name;
-                return { k: 'val', ev: (fr) => this.getMember(target(fr), name, lname, safe) };
+                // SObject receivers first: the field's lower-cased key is computed once here, per call site.
+                return {
+                    k: 'val',
+                    ev: (fr) => {
+                        const recv = target(fr);
+                        return isSObjectFast(recv)
+                            ? recv.getLower(lname, name)
+                            : this.getMember(recv, name, lname, safe);
+                    }
+                };
             }
             if (t.k === 'ns') {
                 const parts = [...t.parts, e.name];
@@ -1162,7 +1171,7 @@ export class Compiler {
             const v = recv.f[lname];
             return v === undefined ? null : v;
         }
-        if (isSObject(recv)) return recv.get(name);
+        if (isSObject(recv)) return recv.getLower(lname, name);
         const nt = this.nativeTypeOf(recv);
         if (nt) {
             const g = nt.getters.get(lname);
@@ -1185,7 +1194,7 @@ export class Compiler {
             return;
         }
         if (isSObject(recv)) {
-            recv.put(name, v);
+            recv.putLower(lname, name, v);
             return;
         }
         const nt = this.nativeTypeOf(recv);
@@ -1278,8 +1287,12 @@ export class Compiler {
                 const target = t.ev;
                 return {
                     prep: (fr) => target(fr),
-                    get: (_fr, h) => this.getMember(h, name, lname, false),
-                    set: (_fr, h, x) => this.setMember(h, name, lname, x)
+                    get: (_fr, h) =>
+                        isSObjectFast(h) ? h.getLower(lname, name) : this.getMember(h, name, lname, false),
+                    set: (_fr, h, x) => {
+                        if (isSObjectFast(h)) h.putLower(lname, name, x);
+                        else this.setMember(h, name, lname, x);
+                    }
                 };
             }
             if (t.k === 'type' && t.r.k === 'class') {
@@ -1881,4 +1894,9 @@ function listSet(ip: Interpreter, list: unknown, index: unknown, v: unknown): vo
     const i = index as number;
     if (i < 0 || i >= l.items.length) raise('ListException', `List index out of bounds: ${i}`);
     l.items[i] = ip.coerce(v, l.elemType);
+}
+
+/** `isSObject` for the hot field-access sites: one property read on non-null objects. */
+function isSObjectFast(v: unknown): v is SObjectValue {
+    return v !== null && typeof v === 'object' && (v as { __sobject?: unknown }).__sobject === true;
 }

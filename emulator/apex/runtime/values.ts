@@ -336,6 +336,10 @@ export interface SObjectValue {
     get(field: string): unknown;
     /** Case-insensitive field write; returns the previous value. */
     put(field: string, value: unknown): unknown;
+    /** `get` with `lc` = the field name lower-cased by the caller (compiled field-access sites). */
+    getLower(lc: string, field: string): unknown;
+    /** `put` with `lc` = the field name lower-cased by the caller. */
+    putLower(lc: string, field: string, value: unknown): unknown;
     /** Populated fields, original casing, in population order. */
     populatedFields(): Map<string, unknown>;
     /** `clone(preserveId, isDeepClone, preserveReadonlyTimestamps, preserveAutonumber)`. */
