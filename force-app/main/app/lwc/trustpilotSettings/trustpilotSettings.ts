@@ -15,6 +15,7 @@ import saveGeneralSettings from '@salesforce/apex/SettingsController.saveGeneral
 import TpManageKeysModal from 'c/tpManageKeysModal';
 import type { InvitationRule, RuleObject } from 'c/tpInvitationRule';
 import { confirmAction, errorText, formatLabel, openModal } from 'c/tpUtils';
+import CAN_MANAGE_SETTINGS from '@salesforce/customPermission/Trustpilot_Manage_Settings';
 
 import TITLE from '@salesforce/label/c.TP_Settings_Title';
 import LOADING from '@salesforce/label/c.TP_Common_Loading';
@@ -255,16 +256,18 @@ export default class TrustpilotSettings extends LightningElement {
 
     // ------------------------------------------------------------------ view state
 
+    // An App User reaching this page anyway (tab in a profile, a direct URL) has no access to the
+    // controller class: the Super User message is shown instead of the platform's access error.
     get isLoading(): boolean {
-        return !this.loaded;
+        return CAN_MANAGE_SETTINGS === true && !this.loaded;
     }
 
     get loadErrorMessage(): string | undefined {
-        return this.loadError ? errorText(this.loadError, LOAD_ERROR) : undefined;
+        return this.loadError && !this.showNoAccess ? errorText(this.loadError, LOAD_ERROR) : undefined;
     }
 
     get showNoAccess(): boolean {
-        return this.settings !== undefined && !this.settings.canManage;
+        return CAN_MANAGE_SETTINGS !== true || (this.settings !== undefined && !this.settings.canManage);
     }
 
     get canManage(): boolean {

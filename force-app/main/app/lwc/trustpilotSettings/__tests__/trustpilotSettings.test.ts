@@ -32,6 +32,9 @@ import IMPORT_FINISHED from './data/importFinished.json';
 // axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
 jest.setTimeout(30000);
 
+jest.mock('@salesforce/customPermission/Trustpilot_Manage_Settings', () => ({ default: true }), {
+    virtual: true
+});
 jest.mock(
     '@salesforce/apex/SettingsController.getSettings',
     () => {
