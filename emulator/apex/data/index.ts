@@ -20,7 +20,7 @@ import type { DmlOp, DmlRowResult, TriggerCall, TriggerEventName } from './dml.j
 import { ApexSignal } from './errors.js';
 import { DmlFailure } from './dml.js';
 import { DataOrg } from './org.js';
-import { SObjectRecord } from './record.js';
+import { SObjectRecord, lowerName } from './record.js';
 import { loadProjectSchema, type ObjectDef, type Schema } from './schema.js';
 import type { QueryResult } from './soql/eval.js';
 import type { Bind } from './soql/ast.js';
@@ -312,6 +312,21 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
             const rec = new SObjectRecord(side.schema.require(type));
             for (const [k, v] of fields) rec.put(k, v);
             return rec;
+        },
+        creator(type, fieldNames) {
+            const lcs = fieldNames.map(lowerName);
+            let schema: typeof side.schema | undefined;
+            let def: ObjectDef | undefined;
+            return (values) => {
+                // The type is resolved again only if the data side's schema object changes.
+                if (schema !== side.schema || !def) {
+                    def = side.schema.require(type);
+                    schema = side.schema;
+                }
+                const rec = new SObjectRecord(def);
+                for (let i = 0; i < lcs.length; i++) rec.putLower(lcs[i], fieldNames[i], values[i]);
+                return rec;
+            };
         }
     };
     h.transaction = {

@@ -7,7 +7,7 @@
 import type * as A from '../front/ast.js';
 import { npe, raise } from '../runtime/errors.js';
 import { NotSupportedError } from '../runtime/hooks.js';
-import type { SourcePos } from '../runtime/hooks.js';
+import type { SObjectFactory, SourcePos } from '../runtime/hooks.js';
 import { findNative } from '../runtime/natives.js';
 import type { NativeType } from '../runtime/natives.js';
 import * as ops from '../runtime/ops.js';
@@ -1408,10 +1408,23 @@ export class Compiler {
             const named = (e.named ?? []).map((n) => ({ name: n.name, v: this.expr(n.value, sc) }));
             if (e.args.length > 0)
                 throw new NotSupportedError(`positional SObject constructor arguments`, { file, line });
+            const names = named.map((n) => n.name);
+            let factory: SObjectFactory | undefined;
+            let make: ((values: readonly unknown[]) => SObjectValue) | undefined;
             return (fr) => {
+                const sobjects = ip.hooks.sobjects;
+                if (sobjects !== factory) {
+                    factory = sobjects;
+                    make = sobjects.creator?.(typeName, names);
+                }
+                if (make) {
+                    const values = new Array<unknown>(named.length);
+                    for (let i = 0; i < named.length; i++) values[i] = named[i].v(fr);
+                    return make(values);
+                }
                 const fields = new Map<string, unknown>();
                 for (const n of named) fields.set(n.name, n.v(fr));
-                return ip.hooks.sobjects.create(ip, typeName, fields, { file, line });
+                return sobjects.create(ip, typeName, fields, { file, line });
             };
         }
         if (e.named)

@@ -70,6 +70,11 @@ export interface SObjectFactory {
         fields: ReadonlyMap<string, unknown>,
         pos: SourcePos
     ): SObjectValue;
+    /**
+     * Optional fast path for one `new T(F1 = v1, F2 = v2)` site: resolves the type and field names once and returns
+     * a function building records from the values in `fieldNames` order (same checks and errors as `create`).
+     */
+    creator?(type: string, fieldNames: readonly string[]): (values: readonly unknown[]) => SObjectValue;
 }
 
 export interface AsyncHook {
