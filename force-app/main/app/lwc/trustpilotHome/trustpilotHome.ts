@@ -79,6 +79,7 @@ export interface HomeData {
     newProductReviews: number;
     invitationsQueued: number;
     invitationsDelivered: number;
+    countCap?: number;
     awaitingReply: number;
     recentServiceReviews: ReviewRow[];
     recentProductReviews: ReviewRow[];
@@ -93,8 +94,13 @@ interface WireResult<T> {
 interface Kpi {
     key: string;
     label: string;
-    value: number;
+    value: string;
     hint: string;
+}
+
+/** A counter the server stopped at its cap reads "cap+" (at least that many). */
+function counterText(value: number, cap: number | undefined): string {
+    return cap !== undefined && value >= cap ? `${cap}+` : String(value);
 }
 
 interface ReviewView extends ReviewRow {
@@ -233,11 +239,36 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
             return [];
         }
         return [
-            { key: 'newService', label: NEW_SERVICE, value: home.newServiceReviews, hint: LAST_30_DAYS },
-            { key: 'newProduct', label: NEW_PRODUCT, value: home.newProductReviews, hint: LAST_30_DAYS },
-            { key: 'queued', label: QUEUED, value: home.invitationsQueued, hint: '' },
-            { key: 'delivered', label: DELIVERED, value: home.invitationsDelivered, hint: '' },
-            { key: 'awaiting', label: AWAITING, value: home.awaitingReply, hint: '' }
+            {
+                key: 'newService',
+                label: NEW_SERVICE,
+                value: counterText(home.newServiceReviews, home.countCap),
+                hint: LAST_30_DAYS
+            },
+            {
+                key: 'newProduct',
+                label: NEW_PRODUCT,
+                value: counterText(home.newProductReviews, home.countCap),
+                hint: LAST_30_DAYS
+            },
+            {
+                key: 'queued',
+                label: QUEUED,
+                value: counterText(home.invitationsQueued, home.countCap),
+                hint: ''
+            },
+            {
+                key: 'delivered',
+                label: DELIVERED,
+                value: counterText(home.invitationsDelivered, home.countCap),
+                hint: ''
+            },
+            {
+                key: 'awaiting',
+                label: AWAITING,
+                value: counterText(home.awaitingReply, home.countCap),
+                hint: ''
+            }
         ];
     }
 

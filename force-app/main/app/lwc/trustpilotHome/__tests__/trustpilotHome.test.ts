@@ -86,6 +86,15 @@ describe('c-trustpilot-home', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('shows a counter the server stopped at its cap as "at least"', async () => {
+        const element = render();
+        homeWire.emit({ ...HOME, invitationsDelivered: 9000, awaitingReply: 8999 });
+        await flushPromises();
+
+        expect(find(element, '.kpi-value[data-key="delivered"]').textContent).toBe('9000+');
+        expect(find(element, '.kpi-value[data-key="awaiting"]').textContent).toBe('8999');
+    });
+
     it('links the Trustpilot profile when the link is https', async () => {
         const element = render();
         homeWire.emit(HOME);
