@@ -93,7 +93,8 @@ function orgModules(
                     return `import { session } from ${client};\nexport default session.user[${JSON.stringify(rest)}];`;
                 case 'customPermission':
                 case 'userPermission':
-                    return `import { session } from ${client};\nexport default session.permissions.includes(${JSON.stringify(rest)});`;
+                    // Permission API names compare case-insensitively (the runtime reports them lower-cased).
+                    return `import { session } from ${client};\nexport default session.permissions.some((p) => p.toLowerCase() === ${JSON.stringify(rest.toLowerCase())});`;
                 case 'messageChannel':
                     return `export default { channel: ${JSON.stringify(rest)} };`;
                 case 'resourceUrl':

@@ -43,6 +43,8 @@ interface QueuedJob {
 interface DataSideLike {
     schema: Schema;
     queue: QueuedJob[];
+    /** Schedules (System.schedule): `next` is the next fire time (ms), `fire` runs the job in its own transaction. */
+    scheduled: Map<string, { fire(): void; next(): number | null }>;
     org: { db: { snapshot(): unknown; restore(s: unknown): void }; adminUserId: { v: string } };
 }
 
@@ -150,9 +152,6 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
     /** Runs one transaction at the org's current time and keeps the async work it queued. */
     const transaction = <T>(fn: () => T): T => {
         rt.interp.clock = now();
-        // The data side keeps mixed-DML state per running-user object and does not reset it between
-        // top-level transactions yet; a fresh user object gives each transaction its own, as on the platform.
-        rt.interp.user = { ...rt.interp.user };
         try {
             return fn();
         } finally {
@@ -292,23 +291,34 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
         async advanceClock(ms) {
             clockOffsetMs += ms;
             let jobsRun = 0;
-            // Jobs may queue more jobs; each runs in its own transaction once its time has come.
-            for (let guard = 0; guard < 500; guard++) {
-                const i = pending.findIndex((j) => j.notBefore <= now());
-                if (i < 0) break;
-                const [job] = pending.splice(i, 1);
-                if (!job) break;
+            const asJob = (description: string, run: () => void): void => {
                 try {
                     transaction(() => {
                         (rt as unknown as { beginTransaction?: (t: boolean) => void }).beginTransaction?.(
                             false
                         );
-                        job.run();
+                        run();
                     });
                 } catch (e) {
-                    console.error(`async job ${job.description} failed: ${(e as Error).message}`);
+                    console.error(`async job ${description} failed: ${(e as Error).message}`);
                 }
                 jobsRun++;
+            };
+            // Jobs may queue more jobs; each runs in its own transaction once its time has come. Then
+            // schedules (System.schedule) whose next fire time has come fire, and what they queue runs.
+            for (let guard = 0; guard < 500; guard++) {
+                const i = pending.findIndex((j) => j.notBefore <= now());
+                const job = i < 0 ? undefined : pending.splice(i, 1)[0];
+                if (job) {
+                    asJob(job.description, () => job.run());
+                    continue;
+                }
+                const due = [...side.scheduled.values()].find((s) => {
+                    const next = s.next();
+                    return next !== null && next <= now();
+                });
+                if (!due) break;
+                asJob('scheduled job', () => due.fire());
             }
             return { jobsRun };
         },
