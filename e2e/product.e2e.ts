@@ -77,10 +77,11 @@ async function demoRecord(object: string, index = 0) {
     return record;
 }
 
-/** Rethrows a failure with the org's invitations (status, reason) as Invitation Status lists them. */
+/** Rethrows a failure with the org's invitations (status, reason) as the Invitation Status page shows them. */
 async function withOrgInvitations(e: Error): Promise<never> {
-    const v = await preview<ListView>('/api/preview/listView', { objectApiName: 'Invitation__c' });
-    throw new Error(`${e.message}; invitations in the org: ${JSON.stringify(v.rows.map((r) => r.values))}`);
+    await open('#/n/Trustpilot_Invitation_Status');
+    const table = (await page.locator('table').allInnerTexts()).join('\n').replace(/\s+/g, ' ');
+    throw new Error(`${e.message}; Invitation Status shows: ${table}`);
 }
 
 /** Chooses a value in the demo records table and saves: a user's edit, saved through the runtime. */
@@ -384,15 +385,22 @@ describe('the product, end to end', () => {
             label('TP_Rule_Delivery_Link')
         );
         await setStage((await demoRecord('Case', 1)).id, 'Escalated');
-        const rows = await eventually('a link on an invitation', async () => {
+        const linkCreated = label('TP_Invitation_Status_Link_Created');
+        const row = page.locator('tr', { hasText: linkCreated }).first();
+        await eventually('an invitation with its link created', async () => {
             await runJobs();
-            const v = await preview<ListView>('/api/preview/listView', { objectApiName: 'Invitation__c' });
-            return v.rows.length ? v : undefined;
-        });
-        assert.ok(rows);
-        await open('#/n/Trustpilot_Invitation_Status');
-        const link = await eventually('the link text', async () => {
-            const text = await page.locator('body').innerText();
+            await open('#/n/Trustpilot_Invitation_Status');
+            return (await row.count()) ? true : undefined;
+        }).catch(withOrgInvitations);
+        // The user copies the link from the row's actions; without clipboard access the page shows it instead.
+        await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP });
+        await row.getByRole('button', { name: /show actions/i }).click();
+        await page.getByRole('menuitem', { name: label('TP_Status_Copy_Link') }).click();
+        const link = await eventually('the copied link', async () => {
+            const fallback = page.locator('.copy-fallback-link input');
+            const text = (await fallback.count())
+                ? await fallback.inputValue()
+                : await page.evaluate(() => navigator.clipboard.readText());
             return /https:\/\/www\.trustpilot\.com\/evaluate-bgl\/\S+/.exec(text)?.[0];
         });
         const verified = await sim.post<{ ok: boolean; payload: { email: string } }>('/_admin/bgl/verify', {
