@@ -21,8 +21,8 @@ const GATES: readonly string[] = [
     'gate:metadata',
     'gate:proofs',
     'test:emulator',
-    'apex:test'
-    // test:e2e (e2e/product.e2e.ts in headless Chromium) joins this list once the whole suite passes.
+    'apex:test',
+    'test:e2e'
 ];
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
