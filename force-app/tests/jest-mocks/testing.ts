@@ -39,6 +39,14 @@ export function find<T extends Element = HTMLElement>(element: Element, selector
     return found;
 }
 
+/**
+ * The `role="alert"` element of the c-tp-error-alert matching `selector` inside the component: the
+ * alert sits in that child's own shadow root.
+ */
+export function findAlert(element: Element, selector: string): HTMLElement {
+    return find(find(element, selector), '[role="alert"]');
+}
+
 /** Every element matching the selector inside the component. */
 export function findAll<T extends Element = HTMLElement>(element: Element, selector: string): T[] {
     return Array.from(shadow(element).querySelectorAll<T>(selector));

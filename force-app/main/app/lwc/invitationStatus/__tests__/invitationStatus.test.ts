@@ -5,6 +5,7 @@ import retryInvitation from '@salesforce/apex/InvitationStatusController.retryIn
 import {
     changeValue,
     find,
+    findAlert,
     findAll,
     flushPromises,
     resetDom,
@@ -186,7 +187,7 @@ describe('c-invitation-status', () => {
     it('shows the server error', async () => {
         getInvitationsMock.mockRejectedValue({ body: { message: 'Invalid sort field' } });
         const element = await render();
-        expect(find(element, '.error').textContent).toBe('Invalid sort field');
+        expect(findAlert(element, '.error').textContent).toBe('Invalid sort field');
         await expect(element).toBeAccessible();
     });
 

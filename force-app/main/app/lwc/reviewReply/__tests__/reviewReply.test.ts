@@ -10,6 +10,7 @@ import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
 import {
     changeValue,
     find,
+    findAlert,
     findAll,
     flushPromises,
     resetDom,
@@ -100,7 +101,7 @@ describe('c-review-reply', () => {
         const element = render();
         reviewWire.error({ message: 'You do not have access to this review.' });
         await flushPromises();
-        expect(find(element, '.load-error').textContent).toBe('You do not have access to this review.');
+        expect(findAlert(element, '.load-error').textContent).toBe('You do not have access to this review.');
         await expect(element).toBeAccessible();
     });
 
@@ -161,7 +162,7 @@ describe('c-review-reply', () => {
         find(element, 'lightning-button.post').click();
         await flushPromises();
 
-        const alert = find(element, '.action-error');
+        const alert = findAlert(element, '.action-error');
         expect(alert.getAttribute('role')).toBe('alert');
         expect(alert.textContent).toBe('Trustpilot refused the reply (403).');
         expect(textarea(element).value).toBe('My draft');
@@ -179,7 +180,7 @@ describe('c-review-reply', () => {
         await flushPromises();
         find(element, 'lightning-button.post').click();
         await flushPromises();
-        expect(find(element, '.action-error').textContent).toBe(
+        expect(findAlert(element, '.action-error').textContent).toBe(
             'Trustpilot is busy (429). Try again in a minute.'
         );
         expect(textarea(element).value).toBe('My draft');
@@ -197,7 +198,7 @@ describe('c-review-reply', () => {
         deleteReplyMock.mockResolvedValue({ success: false, message: null, review: REPLIED });
         find(element, 'lightning-button.delete').click();
         await flushPromises();
-        expect(find(element, '.action-error').textContent).toBe('c.TP_Reply_Delete_Failed');
+        expect(findAlert(element, '.action-error').textContent).toBe('c.TP_Reply_Delete_Failed');
         expect(findAll(element, '.current-reply')).toHaveLength(1);
     });
 
@@ -208,7 +209,7 @@ describe('c-review-reply', () => {
         await flushPromises();
         find(element, 'lightning-button.post').click();
         await flushPromises();
-        expect(find(element, '.action-error').textContent).toBe('c.TP_Reply_Post_Failed');
+        expect(findAlert(element, '.action-error').textContent).toBe('c.TP_Reply_Post_Failed');
     });
 
     it('edits an existing reply: copies it into the draft and replaces it', async () => {
@@ -267,7 +268,7 @@ describe('c-review-reply', () => {
         deleteReplyMock.mockRejectedValue(new Error('Read timed out'));
         find(element, 'lightning-button.delete').click();
         await flushPromises();
-        expect(find(element, '.action-error').textContent).toBe('Read timed out');
+        expect(findAlert(element, '.action-error').textContent).toBe('Read timed out');
         expect(findAll(element, '.current-reply')).toHaveLength(1);
     });
 

@@ -7,6 +7,7 @@ import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
 import {
     changeValue,
     find,
+    findAlert,
     findAll,
     flushPromises,
     resetDom,
@@ -265,7 +266,7 @@ describe('c-tp-invitation-rule', () => {
         find(element, '.save').click();
         await flushPromises();
         expect(saveRuleMock).not.toHaveBeenCalled();
-        expect(find(element, '.save-error').textContent).toBe('c.TP_Common_Required');
+        expect(findAlert(element, '.save-error').textContent).toBe('c.TP_Common_Required');
     });
 
     it('shows the server refusal', async () => {
@@ -276,7 +277,7 @@ describe('c-tp-invitation-rule', () => {
         allValid(element);
         find(element, '.save').click();
         await flushPromises();
-        expect(find(element, '.save-error').textContent).toBe(
+        expect(findAlert(element, '.save-error').textContent).toBe(
             'You need the Trustpilot App Super User permission set.'
         );
         await expect(element).toBeAccessible();

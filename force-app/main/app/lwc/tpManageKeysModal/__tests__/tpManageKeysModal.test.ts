@@ -4,6 +4,7 @@ import saveBglKeys from '@salesforce/apex/SettingsController.saveBglKeys';
 import {
     changeValue,
     find,
+    findAlert,
     findAll,
     flushPromises,
     resetDom,
@@ -127,7 +128,7 @@ describe('c-tp-manage-keys-modal', () => {
         await enter(element, ENCRYPTION_KEY, ENCRYPTION_KEY);
         find(element, '.save').click();
         await flushPromises();
-        expect(find(element, '.error').textContent).toBe('c.TP_Keys_Same');
+        expect(findAlert(element, '.error').textContent).toBe('c.TP_Keys_Same');
         expect(saveMock).not.toHaveBeenCalled();
     });
 
@@ -139,7 +140,7 @@ describe('c-tp-manage-keys-modal', () => {
         await enter(element, ENCRYPTION_KEY, AUTHENTICATION_KEY);
         find(element, '.save').click();
         await flushPromises();
-        expect(find(element, '.error').textContent).toBe(
+        expect(findAlert(element, '.error').textContent).toBe(
             'You need the Trustpilot App Super User permission set.'
         );
         expect(closed).not.toHaveBeenCalled();

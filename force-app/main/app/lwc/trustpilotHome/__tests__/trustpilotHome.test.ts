@@ -2,7 +2,14 @@ import { createElement } from 'lwc';
 import TrustpilotHome from 'c/trustpilotHome';
 import getHomeData from '@salesforce/apex/HomeController.getHomeData';
 import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
-import { find, findAll, flushPromises, resetDom, changeValue } from '../../../../../tests/jest-mocks/testing';
+import {
+    find,
+    findAlert,
+    findAll,
+    flushPromises,
+    resetDom,
+    changeValue
+} from '../../../../../tests/jest-mocks/testing';
 import { navigateCalls, resetNavigation } from '../../../../../tests/jest-mocks/lightning/navigation';
 import HOME from './data/getHomeData.json';
 import HOME_EMPTY from './data/getHomeDataEmpty.json';
@@ -181,7 +188,7 @@ describe('c-trustpilot-home', () => {
         homeWire.error({ message: 'Insufficient access to Review' });
         await flushPromises();
 
-        const alert = find(element, '.error');
+        const alert = findAlert(element, '.error');
         expect(alert.getAttribute('role')).toBe('alert');
         expect(alert.textContent).toBe('Insufficient access to Review');
         await expect(element).toBeAccessible();

@@ -5,7 +5,14 @@ import eraseContactData from '@salesforce/apex/RecordPanelController.eraseContac
 import { refreshApex } from '@salesforce/apex';
 import LightningConfirm from 'lightning/confirm';
 import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
-import { find, findAll, flushPromises, resetDom, type MockFn } from '../../../../../tests/jest-mocks/testing';
+import {
+    find,
+    findAlert,
+    findAll,
+    flushPromises,
+    resetDom,
+    type MockFn
+} from '../../../../../tests/jest-mocks/testing';
 import { navigateCalls, resetNavigation } from '../../../../../tests/jest-mocks/lightning/navigation';
 import PANEL_CONTACT from './data/panelContact.json';
 import PANEL_EMPTY from './data/panelEmpty.json';
@@ -68,7 +75,7 @@ describe('c-trustpilot-record-panel', () => {
         const element = render();
         panelWire.error({ message: 'Insufficient access' });
         await flushPromises();
-        expect(find(element, '.load-error').textContent).toBe('Insufficient access');
+        expect(findAlert(element, '.load-error').textContent).toBe('Insufficient access');
         await expect(element).toBeAccessible();
     });
 
@@ -157,7 +164,7 @@ describe('c-trustpilot-record-panel', () => {
         });
         find(element, '.erase').click();
         await flushPromises();
-        expect(find(element, '.erase-error').textContent).toBe(
+        expect(findAlert(element, '.erase-error').textContent).toBe(
             'This contact has no email address to erase at Trustpilot.'
         );
         await expect(element).toBeAccessible();

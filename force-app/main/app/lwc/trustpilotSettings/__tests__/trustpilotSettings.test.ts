@@ -17,6 +17,7 @@ import type { TestWireAdapter } from '@salesforce/sfdx-lwc-jest';
 import {
     changeValue,
     find,
+    findAlert,
     findAll,
     flushPromises,
     resetDom,
@@ -150,7 +151,7 @@ describe('c-trustpilot-settings', () => {
         document.body.appendChild(element);
         settingsWire.error({ message: 'Settings are unavailable' });
         await flushPromises();
-        expect(text(element, '.load-error')).toBe('Settings are unavailable');
+        expect(findAlert(element, '.load-error').textContent).toBe('Settings are unavailable');
         await expect(element).toBeAccessible();
     });
 
@@ -262,7 +263,7 @@ describe('c-trustpilot-settings', () => {
         validity(element, true);
         find(element, '.connect').click();
         await flushPromises();
-        expect(text(element, '.connection-error')).toBe('c.TP_Settings_Both_Credentials');
+        expect(findAlert(element, '.connection-error').textContent).toBe('c.TP_Settings_Both_Credentials');
         expect(mocks.connect).not.toHaveBeenCalled();
     });
 
@@ -271,7 +272,7 @@ describe('c-trustpilot-settings', () => {
         validity(element, false);
         find(element, '.connect').click();
         await flushPromises();
-        expect(text(element, '.connection-error')).toBe('c.TP_Common_Required');
+        expect(findAlert(element, '.connection-error').textContent).toBe('c.TP_Common_Required');
         expect(mocks.connect).not.toHaveBeenCalled();
     });
 
@@ -281,7 +282,9 @@ describe('c-trustpilot-settings', () => {
         validity(element, true);
         find(element, '.connect').click();
         await flushPromises();
-        expect(text(element, '.connection-error')).toBe('No business unit found for acme.test');
+        expect(findAlert(element, '.connection-error').textContent).toBe(
+            'No business unit found for acme.test'
+        );
         await expect(element).toBeAccessible();
     });
 
@@ -337,7 +340,7 @@ describe('c-trustpilot-settings', () => {
         });
         find(element, '.disconnect').click();
         await flushPromises();
-        expect(text(element, '.connection-error')).toBe(
+        expect(findAlert(element, '.connection-error').textContent).toBe(
             'You need the Trustpilot App Super User permission set.'
         );
     });
@@ -368,7 +371,7 @@ describe('c-trustpilot-settings', () => {
         mocks.setDefaultBusinessUnit.mockRejectedValue({ body: { message: 'Unknown business unit.' } });
         changeValue(find(element, '.default-unit'), 'a0B000000000009AAA');
         await flushPromises();
-        expect(text(element, '.connection-error')).toBe('Unknown business unit.');
+        expect(findAlert(element, '.connection-error').textContent).toBe('Unknown business unit.');
     });
 
     it('imports reviews with live progress until every job finished', async () => {
@@ -414,7 +417,7 @@ describe('c-trustpilot-settings', () => {
         mocks.startImport.mockRejectedValueOnce({ body: { message: 'An import is already running.' } });
         find(element, '.import-button').click();
         await flushPromises();
-        expect(text(element, '.import-error')).toBe('An import is already running.');
+        expect(findAlert(element, '.import-error').textContent).toBe('An import is already running.');
 
         jest.useFakeTimers();
         mocks.startImport.mockResolvedValueOnce(IMPORT_STARTED);
@@ -423,7 +426,7 @@ describe('c-trustpilot-settings', () => {
         await flushPromises();
         jest.advanceTimersByTime(IMPORT_POLL_MS);
         await flushPromises();
-        expect(text(element, '.import-error')).toBe('Network error');
+        expect(findAlert(element, '.import-error').textContent).toBe('Network error');
     });
 
     it('opens Manage keys and refreshes after the keys were saved', async () => {
@@ -476,7 +479,7 @@ describe('c-trustpilot-settings', () => {
         validity(element, false);
         find(element, '.save-general').click();
         await flushPromises();
-        expect(text(element, '.general-error')).toBe('c.TP_Common_Required');
+        expect(findAlert(element, '.general-error').textContent).toBe('c.TP_Common_Required');
         expect(mocks.saveGeneralSettings).not.toHaveBeenCalled();
 
         validity(element, true);
@@ -485,6 +488,6 @@ describe('c-trustpilot-settings', () => {
         });
         find(element, '.save-general').click();
         await flushPromises();
-        expect(text(element, '.general-error')).toBe('Cool-down must be 0 to 3650 days.');
+        expect(findAlert(element, '.general-error').textContent).toBe('Cool-down must be 0 to 3650 days.');
     });
 });
