@@ -8,6 +8,7 @@ import { installCrypto } from './crypto.js';
 import { installDatabase } from './database.js';
 import { installHttp } from './http.js';
 import { installSchema } from './schema.js';
+import { installStubs } from './stubs.js';
 
 addLibrary((r) => {
     installSchema(r);
@@ -15,4 +16,5 @@ addLibrary((r) => {
     installCrypto(r);
     installHttp(r);
     installAsync(r);
+    installStubs(r);
 });
