@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { FieldDef } from '../apex/data/schema.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../../scripts/lib/files.ts';
+import { loadProjectSchema, type FieldDef } from '../apex/data/schema.ts';
 import { ApexDate, ApexDatetime, ApexId, Decimal } from '../apex/runtime/values.ts';
-import { demoSeedApex, DEMO_CONTACTS } from './demo-seed.ts';
+import { DEMO_BUSINESS_USER_ID, DEMO_DOMAIN } from '../trustpilot/seed.ts';
+import { DEMO_API_KEY, DEMO_API_SECRET } from '../trustpilot/server.ts';
+import { demoSeedApex, DEMO_CONTACTS, permissionSeedApex } from './demo-seed.ts';
 import { readLabels, readPages } from './metadata.ts';
-import { apexLiteral } from './runtime-org.ts';
+import { openOrg, type PreviewOrg } from './org.ts';
+import { apexLiteral, credentialsFile } from './runtime-org.ts';
 import { combineFilters, filterCondition, isLocalHost, soqlString } from './server.ts';
 import { decodeValue, encodeValue } from './state-codec.ts';
 
@@ -161,5 +169,117 @@ describe('metadata and demo data', () => {
         assert.match(apex, /new Order\(AccountId[^\n]*Status = 'Draft'/);
         assert.doesNotMatch(apex, /Status = 'Activated'/);
         assert.match(apex, /StockKeepingUnit = 'NW-TENT-2P'/);
+    });
+});
+
+describe('a restart on saved state (npm start after Ctrl-C)', () => {
+    let dir = '';
+    let simulator: ChildProcess | undefined;
+    let simUrl = '';
+    const schema = loadProjectSchema();
+    const stateFile = () => join(dir, 'org.json');
+    const reopen = () =>
+        openOrg(
+            {
+                namedCredentialUrls: {
+                    Trustpilot_API: simUrl,
+                    Trustpilot_Invitations_API: simUrl,
+                    Trustpilot_Public_API: simUrl
+                },
+                stateFile: stateFile()
+            },
+            schema
+        );
+    const tokenRequests = async () =>
+        ((await (await fetch(`${simUrl}/_admin/requests?route=token`)).json()) as { requests: unknown[] })
+            .requests.length;
+
+    before(async () => {
+        dir = mkdtempSync(join(tmpdir(), 'tp-preview-restart-'));
+        const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', join(ROOT, 'emulator/trustpilot/main.ts')],
+            {
+                env: {
+                    ...process.env,
+                    TRUSTPILOT_SIM_PORT: '0',
+                    TRUSTPILOT_SIM_STATE: join(dir, 'trustpilot.json')
+                },
+                stdio: ['ignore', 'pipe', 'inherit']
+            }
+        );
+        simulator = child;
+        simUrl = await new Promise<string>((resolve, reject) => {
+            let out = '';
+            child.stdout?.on('data', (c: Buffer) => {
+                out += c.toString('utf8');
+                const m = /Trustpilot simulator on (http:\/\/\S+)/.exec(out);
+                if (m?.[1]) resolve(m[1]);
+            });
+            child.once('exit', (code) => reject(new Error(`simulator exited with ${String(code)}: ${out}`)));
+        });
+    });
+
+    after(() => {
+        simulator?.kill('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('keeps the schedules and the credentials: the review sync runs with them after a reopen', async () => {
+        const first = await reopen();
+        await first.runAnonymous(permissionSeedApex());
+        await first.invokeAura('ConnectionSettingsController', 'saveCredentials', {
+            apiKey: DEMO_API_KEY,
+            apiSecret: DEMO_API_SECRET
+        });
+        await first.invokeAura('ConnectionSettingsController', 'connect', {
+            domain: DEMO_DOMAIN,
+            businessUserId: DEMO_BUSINESS_USER_ID
+        });
+        const cronOf = async (org: PreviewOrg) =>
+            (
+                await org.query(
+                    "SELECT Id, CronJobDetail.Name, CronExpression, NextFireTime, OwnerId, TimesTriggered FROM CronTrigger WHERE State = 'WAITING' ORDER BY Id"
+                )
+            ).map((r) => ({ ...r, attributes: undefined }));
+        const scheduled = await cronOf(first);
+        assert.ok(scheduled.length >= 2, 'connecting schedules the review sync and the invitation sweep');
+        first.save(stateFile());
+
+        const saved = readFileSync(stateFile(), 'utf8');
+        assert.ok(!saved.includes(DEMO_API_SECRET), 'the org state file holds no secret');
+        const credentials = credentialsFile(stateFile());
+        assert.equal(statSync(credentials).mode & 0o777, 0o600, 'only the owner may read the credentials');
+        assert.ok(readFileSync(credentials, 'utf8').includes(DEMO_API_SECRET), 'the secret is kept');
+
+        // A new runtime, as after Ctrl-C and npm start: nothing carried over in memory.
+        const second = await reopen();
+        assert.deepEqual(await cronOf(second), scheduled, 'same triggers, cron, next fire time and owner');
+        const tokensBefore = await tokenRequests();
+        const syncJobs = () =>
+            second.query(
+                "SELECT Job_Type__c, Status__c, Pages__c FROM Sync_Job__c WHERE Job_Type__c = 'Incremental'"
+            );
+        assert.equal((await syncJobs()).length, 0, 'no incremental sync has run yet');
+        const sync = scheduled.filter((r) =>
+            String((r.CronJobDetail as { Name?: string } | undefined)?.Name).startsWith(
+                'Trustpilot review sync'
+            )
+        );
+        assert.equal(sync.length, 1, 'one incremental review sync schedule (hourly)');
+        const next = Date.parse(String(sync[0]?.NextFireTime));
+        const { jobsRun } = await second.advanceClock(next - second.now().getTime() + 60_000);
+        assert.ok(jobsRun > 0, 'the due scheduled jobs ran');
+        const fired = (await cronOf(second)).filter((r) => Number(r.TimesTriggered) > 0);
+        assert.ok(fired.length > 0, 'a restored trigger fired');
+        const runs = await syncJobs();
+        assert.ok(runs.length > 0, 'the restored incremental review sync started a sync run');
+        assert.ok(
+            runs.every((r) => r.Status__c === 'Completed'),
+            `the sync run completed with the restored credentials: ${JSON.stringify(runs)}`
+        );
+        assert.ok((await tokenRequests()) > tokensBefore, 'a new OAuth token was obtained after the reopen');
+        const owners = new Set(scheduled.map((r) => r.OwnerId));
+        assert.deepEqual([...owners], [second.userId], 'the jobs run as the user who connected');
     });
 });

@@ -10,13 +10,28 @@
  *   when due (like the platform's queue), on `advanceClock`.
  * - Callouts: the Named Credentials' https endpoints are rewritten to the simulator
  *   (`APEX_CALLOUT_REWRITE`, read by the runtime's Http implementation).
+ * - Saved with the database, like the platform keeps them: the scheduled jobs (Schedulable instance,
+ *   scheduling user; re-registered on their CronTrigger rows when the org is reopened) and, in a
+ *   separate owner-only file, the credentials stored in the External Credentials' principals.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ROOT } from '../../scripts/lib/files.ts';
 import type { FieldDef, Schema } from '../apex/data/schema.ts';
+import { restoreScheduledJob, scheduledJobs } from '../apex/platform2/async.ts';
+import { restoreCredentials, storedCredentials, type StoredCredential } from '../apex/platform2/http.ts';
+import type { ApexContext } from '../apex/runtime/context.ts';
+import { ApexId, type ClassLike, type EnumLike } from '../apex/runtime/values.ts';
 import { OrgError, type OrgOptions, type PlainRecord, type PreviewOrg } from './org.ts';
-import { decodeSnapshot, encodeSnapshot, type EncodedSnapshot } from './state-codec.ts';
+import {
+    decodeApexValue,
+    decodeSnapshot,
+    encodeApexValue,
+    encodeSnapshot,
+    type Encoded,
+    type EncodedSnapshot,
+    type TypeResolver
+} from './state-codec.ts';
 
 interface AnonymousResult {
     ok: boolean;
@@ -28,7 +43,16 @@ interface AnonymousResult {
 /** The parts of the runtime's embedding API this adapter uses. */
 interface Runtime {
     problems: { file: string; message: string }[];
-    interp: { clock: number; user: object };
+    interp: ApexContext & {
+        clock: number;
+        resolveType(
+            parts: readonly string[],
+            from: null,
+            line: number,
+            file: string,
+            quiet: boolean
+        ): { k: 'class'; cls: ClassLike } | { k: 'enum'; en: EnumLike } | { k: string } | null;
+    };
     runAnonymous(source: string): AnonymousResult;
     invokeAura(className: string, method: string, params: Record<string, unknown>): unknown;
 }
@@ -48,10 +72,34 @@ interface DataSideLike {
     org: { db: { snapshot(): unknown; restore(s: unknown): void }; adminUserId: { v: string } };
 }
 
+/** A scheduled job as saved: its CronTrigger, the user it runs as, its Schedulable instance. */
+interface PersistedSchedule {
+    triggerId: string;
+    runAsUserId: string;
+    job: Encoded;
+}
+
 interface PersistedOrg {
     version: 1;
     clockOffsetMs: number;
     snapshot: EncodedSnapshot;
+    /** Absent in state saved before schedules were kept. */
+    schedules?: PersistedSchedule[];
+}
+
+/** Where the stored credentials of the org saved in `stateFile` are kept (owner-only). */
+export function credentialsFile(stateFile: string): string {
+    return stateFile.replace(/(\.json)?$/, '.credentials.json');
+}
+
+/** Writes `text` to `file` atomically; `mode` also applies when the file exists already. */
+function writeAtomically(file: string, text: string, mode: number): void {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.tmp`;
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, text, { mode });
+    chmodSync(tmp, mode);
+    renameSync(tmp, file);
 }
 
 const RESULT_MARK = '__PREVIEW_RESULT__';
@@ -136,6 +184,7 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
     }
 
     let clockOffsetMs = 0;
+    let savedSchedules: PersistedSchedule[] | undefined = [];
     if (existsSync(options.stateFile)) {
         const saved = JSON.parse(readFileSync(options.stateFile, 'utf8')) as PersistedOrg;
         if (saved.version !== 1)
@@ -145,8 +194,19 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
             );
         clockOffsetMs = saved.clockOffsetMs;
         side.org.db.restore(decodeSnapshot(saved.snapshot, schema));
+        savedSchedules = saved.schedules;
+        const credentials = credentialsFile(options.stateFile);
+        restoreCredentials(
+            existsSync(credentials)
+                ? (JSON.parse(readFileSync(credentials, 'utf8')) as StoredCredential[])
+                : []
+        );
+    } else {
+        restoreCredentials([]);
     }
     const now = () => Date.now() + clockOffsetMs;
+    rt.interp.clock = now();
+    restoreSchedules(rt, savedSchedules);
     const pending: QueuedJob[] = [];
 
     /** Runs one transaction at the org's current time and keeps the async work it queued. */
@@ -326,12 +386,63 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
             const state: PersistedOrg = {
                 version: 1,
                 clockOffsetMs,
-                snapshot: encodeSnapshot(side.org.db.snapshot())
+                snapshot: encodeSnapshot(side.org.db.snapshot()),
+                schedules: scheduledJobs(rt.interp).map((s) => ({
+                    triggerId: s.triggerId.v,
+                    runAsUserId: s.runAs.id.v,
+                    job: encodeApexValue(s.job)
+                }))
             };
-            mkdirSync(dirname(file), { recursive: true });
-            writeFileSync(`${file}.tmp`, JSON.stringify(state));
-            renameSync(`${file}.tmp`, file);
+            writeAtomically(file, JSON.stringify(state), 0o644);
+            // Secrets: readable by this user only, and only while there are any.
+            const credentials = storedCredentials();
+            if (credentials.length)
+                writeAtomically(credentialsFile(file), JSON.stringify(credentials), 0o600);
+            else rmSync(credentialsFile(file), { force: true });
         }
     };
     return org;
+}
+
+/**
+ * Registers the saved scheduled jobs again on their CronTrigger rows, running as the users who
+ * scheduled them. A WAITING row without a saved job (state written before schedules were kept) is
+ * reported: its job cannot run until it is scheduled again (Settings: disconnect and connect).
+ */
+function restoreSchedules(rt: Runtime, saved: PersistedSchedule[] | undefined): void {
+    const types: TypeResolver = {
+        classOf: (name) => {
+            const r = rt.interp.resolveType(name.split('.'), null, 0, '<state>', true);
+            return r && 'cls' in r ? r.cls : null;
+        },
+        enumOf: (name) => {
+            const r = rt.interp.resolveType(name.split('.'), null, 0, '<state>', true);
+            return r && 'en' in r ? r.en : null;
+        }
+    };
+    // The query also signs the interpreter's user in as the org's admin (the user a restore compares with).
+    const waiting = rt.runAnonymous(
+        `System.debug(${apexString(RESULT_MARK)} + JSON.serialize([SELECT Id, CronJobDetail.Name FROM CronTrigger WHERE State = 'WAITING']));`
+    );
+    const line = waiting.debug.find((d) => d.startsWith(RESULT_MARK)) ?? '[]';
+    const restored = new Set<string>();
+    for (const s of saved ?? []) {
+        const id = ApexId.tryParse(s.triggerId);
+        const userId = ApexId.tryParse(s.runAsUserId);
+        if (!id || !userId)
+            throw new OrgError(`invalid saved schedule ${s.triggerId}`, 'PreviewStateException');
+        const base = rt.interp.user;
+        const runAs =
+            base.id.to15() === userId.to15()
+                ? base
+                : { ...base, id: userId, customPermissions: new Set<string>(), extra: {} };
+        if (restoreScheduledJob(rt.interp, id, decodeApexValue(s.job, types), runAs)) restored.add(id.to15());
+    }
+    for (const row of JSON.parse(line.slice(RESULT_MARK.length)) as PlainRecord[]) {
+        if (restored.has(String(row.Id).slice(0, 15))) continue;
+        const name = String((row.CronJobDetail as PlainRecord | undefined)?.Name ?? row.Id);
+        console.warn(
+            `Scheduled job "${name}" was saved without its job and will not run: disconnect and connect again in Settings.`
+        );
+    }
 }

@@ -18,7 +18,7 @@
  * Outside tests, queued jobs run after the transaction that queued them, each in its own transaction
  * (runPendingJobs), and scheduled jobs when their next fire time is due (runDueScheduledJobs).
  */
-import type { ApexContext } from '../runtime/context.js';
+import type { ApexContext, RunningUser } from '../runtime/context.js';
 import { ApexError } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import { newLimitCounters } from '../runtime/context.js';
@@ -285,7 +285,38 @@ function schedule(ctx: ApexContext, name: unknown, cron: unknown, job: unknown):
             })
         )
     );
-    const runAs = ctx.user;
+    const fire = registerSchedule(ctx, side, trigId, spec, job, ctx.user);
+    if (ctx.test.running)
+        side.queue.push({
+            kind: 'schedule',
+            jobId: trigId,
+            description: jobName,
+            run: fire,
+            depth: 0,
+            notBefore: 0
+        });
+    return trigId;
+}
+
+/** A registered schedule: its Schedulable instance and the user it runs as, besides `fire` / `next`. */
+export interface ScheduledJob {
+    fire(): void;
+    next(): number | null;
+    readonly triggerId: ApexId;
+    readonly job: unknown;
+    readonly runAs: RunningUser;
+}
+
+/** Keeps the job of CronTrigger `trigId` in `side.scheduled`; `fire` runs it once as `runAs`. */
+function registerSchedule(
+    ctx: ApexContext,
+    side: DataSide,
+    trigId: ApexId,
+    spec: ReturnType<typeof parseCron>,
+    job: unknown,
+    runAs: RunningUser
+): () => void {
+    const org = side.sync(ctx);
     const fire = () => {
         const row = org.db.find(trigId);
         if (!row || row.values.get('state') === 'DELETED') return;
@@ -325,20 +356,15 @@ function schedule(ctx: ApexContext, name: unknown, cron: unknown, job: unknown):
             org.db.updateRow(r2, v);
         }
     };
-    side.scheduled.set(trigId.to15(), {
+    const entry: ScheduledJob = {
         fire,
-        next: () => (org.db.find(trigId)?.values.get('nextfiretime') as ApexDatetime | null)?.ms ?? null
-    });
-    if (ctx.test.running)
-        side.queue.push({
-            kind: 'schedule',
-            jobId: trigId,
-            description: jobName,
-            run: fire,
-            depth: 0,
-            notBefore: 0
-        });
-    return trigId;
+        next: () => (org.db.find(trigId)?.values.get('nextfiretime') as ApexDatetime | null)?.ms ?? null,
+        triggerId: trigId,
+        job,
+        runAs
+    };
+    side.scheduled.set(trigId.to15(), entry);
+    return fire;
 }
 
 function abortJob(ctx: ApexContext, id: unknown): null {
@@ -453,6 +479,32 @@ export function runPendingJobs(ctx: ApexContext): number {
         n++;
     }
     return n;
+}
+
+/** The registered schedules (System.schedule, not yet aborted), for a host that saves its org. */
+export function scheduledJobs(ctx: ApexContext): ScheduledJob[] {
+    return [...sideOf(ctx).scheduled.values()].filter((s): s is ScheduledJob => 'triggerId' in s);
+}
+
+/**
+ * Registers a saved schedule again on its CronTrigger row (same id, cron expression and next fire time),
+ * for a host that reopens a saved org: on the platform a WAITING CronTrigger keeps its NextFireTime until
+ * the job is aborted or has no next run (Object Reference, "CronTrigger": State, NextFireTime), whatever
+ * happens to any one server process. Returns false when the row is gone or no longer WAITING.
+ */
+export function restoreScheduledJob(
+    ctx: ApexContext,
+    triggerId: ApexId,
+    job: unknown,
+    runAs: RunningUser
+): boolean {
+    if (!implementsType(ctx, job, 'schedulable'))
+        throw new ApexError('TypeException', 'Scheduled job must implement Schedulable');
+    const side = sideOf(ctx);
+    const row = side.sync(ctx).db.find(triggerId);
+    if (!row || row.def.name !== 'CronTrigger' || row.values.get('state') !== 'WAITING') return false;
+    registerSchedule(ctx, side, row.id, parseCron(String(row.values.get('cronexpression'))), job, runAs);
+    return true;
 }
 
 /** Fires scheduled jobs whose next fire time is due (the local scheduler, outside tests). */

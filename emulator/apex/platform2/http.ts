@@ -112,6 +112,28 @@ function rewriteUrl(url: string): string {
 const credentials = new Map<string, { protocol: string; values: Map<string, string> }>();
 const tokens = new Map<string, { token: string; expires: number }>();
 
+/** One stored credential: "<externalCredential>/<principal>" (lower case), protocol, parameter values. */
+export interface StoredCredential {
+    key: string;
+    protocol: string;
+    values: [string, string][];
+}
+
+/**
+ * The credentials stored so far, for a host that keeps its org across restarts (the platform keeps
+ * them in the External Credential's principal). The values are secrets: never log or serve them.
+ */
+export function storedCredentials(): StoredCredential[] {
+    return [...credentials].map(([key, c]) => ({ key, protocol: c.protocol, values: [...c.values] }));
+}
+
+/** Replaces the stored credentials with saved ones (the inverse of storedCredentials). */
+export function restoreCredentials(saved: readonly StoredCredential[]): void {
+    credentials.clear();
+    tokens.clear();
+    for (const c of saved) credentials.set(c.key, { protocol: c.protocol, values: new Map(c.values) });
+}
+
 // -------------------------------------------------------------------------------- HTTP (sync)
 
 interface WireResponse {
