@@ -66,6 +66,17 @@ const OP_LABEL: Record<DmlOp, string> = {
 };
 const CHUNK = 200;
 
+/** The result of one merge (Apex Reference, "MergeResult Class"). */
+export interface MergeRowResult extends DmlRowResult {
+    /** getMergedRecordIds(): "the IDs of the records merged into the master record". */
+    mergedIds: ApexId[];
+    /** getUpdatedRelatedIds(): "the IDs of all related records that were reparented as a result of the merge". */
+    updatedRelatedIds: ApexId[];
+}
+
+/** "When you have duplicate lead, contact, case, or account records ..." (Apex Developer Guide, "Merging Records"). */
+const MERGEABLE = new Set(['Account', 'Contact', 'Lead', 'Case']);
+
 function err(statusCode: string, message: string, fields: string[] = []): RecordError {
     return { statusCode, message, fields };
 }
@@ -531,7 +542,13 @@ export class DmlEngine {
 
     // ----------------------------------------------------------------------------------- delete
 
-    private deleteChunk(def: ObjectDef, recs: SObjectRecord[], access: WriteAccess | null): DmlRowResult[] {
+    /** `beforeRemove` (merge) runs for each row after the before delete triggers, before the row is deleted. */
+    private deleteChunk(
+        def: ObjectDef,
+        recs: SObjectRecord[],
+        access: WriteAccess | null,
+        beforeRemove?: (row: Row, old: SObjectRecord) => void
+    ): DmlRowResult[] {
         const results: DmlRowResult[] = recs.map((r) => ({
             id: r.id,
             success: true,
@@ -572,6 +589,7 @@ export class DmlEngine {
                 results[i] = { ...fail(rule), id: o.id };
                 continue;
             }
+            beforeRemove?.(row, o);
             this.cascadeDelete(row);
             deleted.push(o);
         }
@@ -1023,6 +1041,128 @@ export class DmlEngine {
                 v.set('totalamount', total);
                 this.env.db.updateRow(order, v);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ merge
+
+    /**
+     * `merge` / Database.merge. Apex Developer Guide, "Merging Records": "You can merge up to three records of
+     * the same sObject type. The merge operation merges the duplicate records into the main record, deletes the
+     * duplicate records, and reparents any related records." "Triggers and Merge Statements": (1) the before
+     * delete trigger fires, (2) the duplicates are deleted, their child records get the master as parent and
+     * their MasterRecordId field is set, (3) the after delete trigger fires, (4) the master is updated with the
+     * normal update triggers; "Any child records that are reparented as a result of the merge operation do not
+     * fire triggers." The fields set on the master record are saved as in an update (SOAP API "merge()":
+     * values that supersede the master's are set "in the masterRecord ..., similar to a call to update").
+     */
+    merge(
+        master: SObjectRecord,
+        duplicates: SObjectRecord[],
+        opts: { allOrNone: boolean; access?: WriteAccess | null }
+    ): MergeRowResult {
+        const def = master.def;
+        if (!MERGEABLE.has(def.name))
+            throw new ApexSignal('DmlException', `DML operation Merge not allowed on ${def.name}`);
+        this.env.countDml(1 + duplicates.length);
+        const masterId = master.id;
+        const failed = (e: RecordError): MergeRowResult => {
+            const r: MergeRowResult = {
+                id: masterId,
+                success: false,
+                errors: [e],
+                created: false,
+                mergedIds: [],
+                updatedRelatedIds: []
+            };
+            if (opts.allOrNone)
+                throw new DmlFailure(
+                    `Merge failed. First exception on row 0${masterId ? ` with id ${masterId.v}` : ''}; first error: ${e.statusCode}, ${e.message}: [${e.fields.join(', ')}]`,
+                    [r],
+                    def.name
+                );
+            return r;
+        };
+        const problem =
+            this.mergeProblem(def, master, duplicates) ?? this.checkMixed(def, 'update', [master]);
+        if (problem) return failed(problem);
+        const access = opts.access ?? null;
+        const sp = this.env.db.setSavepoint();
+        try {
+            const reparented: ApexId[] = [];
+            const deleted = this.deleteChunk(def, duplicates, access, (row, old) =>
+                this.absorb(row, old, masterId!, reparented)
+            );
+            const firstError = deleted.find((r) => !r.success) ?? this.updateChunk(def, [master], access)[0];
+            if (!firstError.success) {
+                this.env.db.rollback(sp);
+                return failed(firstError.errors[0]);
+            }
+            return {
+                id: masterId,
+                success: true,
+                errors: [],
+                created: false,
+                mergedIds: duplicates.map((d) => d.id!),
+                updatedRelatedIds: reparented
+            };
+        } catch (e) {
+            this.env.db.rollback(sp);
+            throw e;
+        }
+    }
+
+    /** Invalid merge input; the status codes and messages are the local runtime's (the guide does not list them). */
+    private mergeProblem(
+        def: ObjectDef,
+        master: SObjectRecord,
+        duplicates: SObjectRecord[]
+    ): RecordError | null {
+        if (!master.id) return err('MISSING_ARGUMENT', 'Id not specified in a merge call');
+        if (!this.env.db.find(master.id)) return err('ENTITY_IS_DELETED', 'entity is deleted');
+        if (duplicates.length === 0) return err('MISSING_ARGUMENT', 'no records to merge into the master');
+        if (duplicates.length > 2)
+            return err(
+                'LIMIT_EXCEEDED',
+                'a merge request can merge at most 3 records: the master and 2 duplicates'
+            );
+        const seen = new Set([master.id.to15()]);
+        for (const d of duplicates) {
+            if (d.def !== def)
+                return err('INVALID_TYPE', `cannot merge a ${d.def.name} record into a ${def.name} record`);
+            if (!d.id) return err('MISSING_ARGUMENT', 'Id not specified in a merge call');
+            if (seen.has(d.id.to15()))
+                return err(
+                    'INVALID_ID_FIELD',
+                    d.id.to15() === master.id.to15()
+                        ? 'the master record cannot be merged into itself'
+                        : `duplicate id in the records to merge: ${d.id.v}`
+                );
+            seen.add(d.id.to15());
+            if (!this.env.db.find(d.id)) return err('ENTITY_IS_DELETED', 'entity is deleted');
+        }
+        return null;
+    }
+
+    /** Reparents a merged duplicate's child records to the master and sets its MasterRecordId (row and Trigger.old). */
+    private absorb(row: Row, old: SObjectRecord, masterId: ApexId, reparented: ApexId[]): void {
+        for (const rel of row.def.childRelationships.values()) {
+            const child = this.env.schema.get(rel.childObject);
+            const lc = rel.field.toLowerCase();
+            if (!child?.fields.has(lc) || lc === 'masterrecordid') continue;
+            for (const c of [...this.env.db.rows(child)]) {
+                if (!soqlEquals(c.values.get(lc) ?? null, row.id)) continue;
+                const values = new Map(c.values);
+                values.set(lc, masterId);
+                this.env.db.updateRow(c, values);
+                if (!reparented.some((id) => id.to15() === c.id.to15())) reparented.push(c.id);
+            }
+        }
+        if (row.def.fields.has('masterrecordid')) {
+            const values = new Map(row.values);
+            values.set('masterrecordid', masterId);
+            this.env.db.updateRow(row, values);
+            old.setRaw('MasterRecordId', masterId);
         }
     }
 

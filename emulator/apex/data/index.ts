@@ -14,9 +14,11 @@ import {
     T,
     isSObject,
     keyOf,
+    listOf,
     type TypeRef
 } from '../runtime/values.js';
-import type { DmlOp, DmlRowResult, TriggerCall, TriggerEventName } from './dml.js';
+import { LIMIT_MAXIMA } from '../runtime/context.js';
+import type { DmlOp, DmlRowResult, MergeRowResult, TriggerCall, TriggerEventName } from './dml.js';
 import { ApexSignal } from './errors.js';
 import { DmlFailure } from './dml.js';
 import { DataOrg } from './org.js';
@@ -24,6 +26,9 @@ import { SObjectRecord, lowerName } from './record.js';
 import { loadProjectSchema, type ObjectDef, type Schema } from './schema.js';
 import type { QueryResult } from './soql/eval.js';
 import type { Bind } from './soql/ast.js';
+
+/** Key in `ctx.test.extra` of the ids given to Test.setFixedSearchResults in the running test method. */
+export const FIXED_SEARCH_RESULTS = 'data.fixedSearchResults';
 
 export interface DataRuntime {
     readonly hooks: Hooks;
@@ -90,6 +95,7 @@ export class DataSide {
     sync(ctx: ApexContext): DataOrg {
         const o = this.org;
         o.now = () => ctx.now();
+        o.userZone = () => ({ timeZone: ctx.user.timeZone, locale: ctx.user.locale });
         if (
             ctx.user.id.to15() !== o.adminUserId.to15() &&
             !o.db.find(ctx.user.id) &&
@@ -142,17 +148,59 @@ export class DataSide {
         return translate(ctx, () => org.query(text, bind, { userMode }));
     }
 
+    /**
+     * Runs SOSL text for the hook and Search.query: "Total number of SOSL queries issued: 20" per transaction
+     * (Execution Governors and Limits). In a test method the rows are the ids of Test.setFixedSearchResults,
+     * none when it was not called (Apex Developer Guide, "Adding SOSL Queries to Unit Tests").
+     */
+    search(ctx: ApexContext, text: string, bind: (b: Bind) => unknown, userMode = false): ApexList {
+        const org = this.sync(ctx);
+        if (++ctx.limits.soslQueries > LIMIT_MAXIMA.soslQueries)
+            throw new ApexError('LimitException', `Too many SOSL queries: ${ctx.limits.soslQueries}`);
+        const fixed = ctx.test.running
+            ? ((ctx.test.extra.get(FIXED_SEARCH_RESULTS) as ApexId[] | undefined) ?? [])
+            : null;
+        const lists = translate(ctx, () => org.search(text, bind, { userMode, fixedIds: fixed }));
+        return new ApexList(
+            listOf(T.sobject),
+            lists.map((l) => recordList(l.def, l.records))
+        );
+    }
+
     dml(
         ctx: ApexContext,
         op: DmlOp,
         records: SObjectRecord[],
         opts: { allOrNone?: boolean; externalIdField?: string; userMode?: boolean }
     ): DmlRowResult[] {
+        return this.write(
+            ctx,
+            (org) => org.dml(op, records, opts),
+            (res) => res.some((r) => r.success)
+        );
+    }
+
+    /** `merge` and Database.merge: the master record and its duplicates (records of the same object). */
+    merge(
+        ctx: ApexContext,
+        master: SObjectRecord,
+        duplicates: SObjectRecord[],
+        opts: { allOrNone?: boolean; userMode?: boolean }
+    ): MergeRowResult {
+        return this.write(
+            ctx,
+            (org) => org.merge(master, duplicates, opts),
+            (res) => res.success
+        );
+    }
+
+    /** Runs a write with the triggers of this interpreter; successful DML leaves uncommitted work (no callouts). */
+    private write<R>(ctx: ApexContext, run: (org: DataOrg) => R, saved: (res: R) => boolean): R {
         const org = this.sync(ctx);
         org.triggerRunner = (def, event, call) => runTriggers(ctx, def, event, call);
         try {
-            const res = translate(ctx, () => org.dml(op, records, opts));
-            if (res.some((r) => r.success)) this.uncommitted = { started: ctx.test.started };
+            const res = translate(ctx, () => run(org));
+            if (saved(res)) this.uncommitted = { started: ctx.test.started };
             return res;
         } finally {
             this.saveMixed(ctx);
@@ -265,6 +313,20 @@ export function dmlRecords(target: unknown, pos: SourcePos): SObjectRecord[] {
     );
 }
 
+/** The duplicates of a merge: SObjects, or Ids turned into records of the Id's object. */
+export function mergeRecords(schema: Schema, value: unknown, pos: SourcePos): SObjectRecord[] {
+    const items = value instanceof ApexList ? value.items : [value];
+    return items.map((x) => {
+        const id = x instanceof ApexId ? x : typeof x === 'string' ? ApexId.tryParse(x) : null;
+        if (!id) return dmlRecords(x, pos)[0];
+        const def = schema.objectForPrefix(id.prefix);
+        if (!def) throw new ApexError('DmlException', `Invalid id: ${id.v}`);
+        const rec = new SObjectRecord(def);
+        rec.setRaw('Id', id);
+        return rec;
+    });
+}
+
 /** Converts a query result into what Apex sees: List<SObject> rows, or the Integer of COUNT(). */
 export function resultValue(res: QueryResult): unknown {
     if (res.kind === 'count') return res.count;
@@ -285,14 +347,24 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
             return resultValue(side.query(ctx, node.text, (b) => binds(b.index)));
         }
     };
+    h.sosl = {
+        search(ctx, node, binds) {
+            return side.search(ctx, node.text, (b) => binds(b.index));
+        }
+    };
     h.dml = {
         execute(ctx, stmt, pos) {
+            if (stmt.op === 'merge') {
+                // "merge sObject sObject", "merge sObject sObject[]", "merge sObject ID", "merge sObject ID[]"
+                // (Apex Developer Guide, "Merge Statement").
+                const [master] = dmlRecords(stmt.target, pos);
+                side.merge(ctx, master, mergeRecords(side.schema, stmt.extra, pos), {
+                    allOrNone: true,
+                    userMode: stmt.accessLevel === 'user'
+                });
+                return;
+            }
             const recs = dmlRecords(stmt.target, pos);
-            if (stmt.op === 'merge')
-                throw new ApexError(
-                    'UnexpectedException',
-                    `not supported locally: merge at ${pos.file}:${pos.line}`
-                );
             const ext = stmt.op === 'upsert' && stmt.extra ? externalIdName(stmt.extra) : undefined;
             side.dml(ctx, stmt.op, recs, {
                 allOrNone: true,

@@ -10,6 +10,7 @@ import {
     type DmlEnv,
     type DmlOp,
     type DmlRowResult,
+    type MergeRowResult,
     type TriggerCall,
     type TriggerEventName
 } from './dml.js';
@@ -18,8 +19,9 @@ import { SObjectRecord } from './record.js';
 import type { ObjectDef, Schema } from './schema.js';
 import { PROFILE_NAMES, UserAccess } from './security.js';
 import type { Bind } from './soql/ast.js';
-import { QueryRunner, type QueryResult } from './soql/eval.js';
-import { parseSoql } from './soql/parser.js';
+import { QueryRunner, type QueryEnv, type QueryResult } from './soql/eval.js';
+import { parseSosl, parseSoql } from './soql/parser.js';
+import { runSosl, type SearchResult } from './search.js';
 
 export interface DataLimits {
     queries: number;
@@ -50,6 +52,8 @@ export class DataOrg {
     userId!: ApexId;
     /** Clock (ms since epoch). */
     now: () => number = () => Date.now();
+    /** The running user's time zone and locale, for SOQL date literals (data/index.ts points it at the interpreter's user). */
+    userZone: () => { timeZone: string; locale: string } = () => ({ timeZone: 'GMT', locale: 'en_US' });
     /** Transaction state. */
     mixed = { setup: null as string | null, nonSetup: null as string | null };
     limits: DataLimits = { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0 };
@@ -184,21 +188,7 @@ export class DataOrg {
         const q = parseSoql(text);
         if (++this.limits.queries > this.limit('queries'))
             throw new ApexSignal('LimitException', `Too many SOQL queries: ${this.limits.queries}`);
-        const userMode =
-            opts.userMode ||
-            q.withClauses.includes('USER_MODE') ||
-            q.withClauses.includes('SECURITY_ENFORCED');
-        const runner = new QueryRunner({
-            db: this.db,
-            schema: this.schema,
-            now: () => this.now(),
-            bind,
-            access:
-                userMode && !q.withClauses.includes('SYSTEM_MODE')
-                    ? this.securityAccess(q.withClauses.includes('SECURITY_ENFORCED'))
-                    : null,
-            hidden: (row: Row) => this.isTest && row.id.to15() === this.standardPricebookId.to15()
-        });
+        const runner = new QueryRunner(this.queryEnv(bind, q.withClauses, opts.userMode ?? false));
         const res = runner.run(q);
         const rows =
             res.kind === 'count'
@@ -208,6 +198,41 @@ export class DataOrg {
         if (this.limits.queryRows > this.limit('queryRows'))
             throw new ApexSignal('LimitException', `Too many query rows: ${this.limits.queryRows}`);
         return res;
+    }
+
+    /** What the query evaluator needs: data, clock, binds, and the running user's access in user mode. */
+    private queryEnv(
+        bind: (b: Bind) => unknown,
+        withClauses: readonly string[],
+        userMode: boolean
+    ): QueryEnv {
+        const enforced = withClauses.includes('SECURITY_ENFORCED');
+        const user =
+            (userMode || withClauses.includes('USER_MODE') || enforced) &&
+            !withClauses.includes('SYSTEM_MODE');
+        return {
+            db: this.db,
+            schema: this.schema,
+            now: () => this.now(),
+            userZone: () => this.userZone(),
+            bind,
+            access: user ? this.securityAccess(enforced) : null,
+            hidden: (row: Row) => this.isTest && row.id.to15() === this.standardPricebookId.to15()
+        };
+    }
+
+    /**
+     * Runs SOSL text. In test context the rows come only from `fixedIds` (Test.setFixedSearchResults; none when
+     * it was not called); outside tests from the text index (search.ts). SOSL rows do not count toward the
+     * SOQL query-row limit (each SOSL query returns at most 2,000 rows).
+     */
+    search(
+        text: string,
+        bind: (b: Bind) => unknown,
+        opts: { userMode?: boolean; fixedIds: readonly ApexId[] | null }
+    ): SearchResult[] {
+        const q = parseSosl(text);
+        return runSosl(this.queryEnv(bind, q.withClauses, opts.userMode ?? false), q, opts.fixedIds);
     }
 
     private securityAccess(enforced: boolean): UserAccess {
@@ -242,6 +267,18 @@ export class DataOrg {
         return this.engine.execute(op, records, {
             allOrNone: opts.allOrNone ?? true,
             externalIdField: opts.externalIdField,
+            access: opts.userMode ? this.access() : null
+        });
+    }
+
+    /** `merge` / Database.merge (dml.ts): the master and up to two duplicates of Account, Contact, Lead or Case. */
+    merge(
+        master: SObjectRecord,
+        duplicates: SObjectRecord[],
+        opts: { allOrNone?: boolean; userMode?: boolean } = {}
+    ): MergeRowResult {
+        return this.engine.merge(master, duplicates, {
+            allOrNone: opts.allOrNone ?? true,
             access: opts.userMode ? this.access() : null
         });
     }

@@ -57,7 +57,7 @@ class DmlResult extends NativeObject<DmlRowResult> {
     }
 }
 
-class DbError extends NativeObject<{ message: string; statusCode: string; fields: string[] }> {
+export class DbError extends NativeObject<{ message: string; statusCode: string; fields: string[] }> {
     constructor(e: { message: string; statusCode: string; fields: string[] }) {
         super('database.error', e);
     }
@@ -165,7 +165,7 @@ function runDml(ctx: ApexContext, op: DmlOp, args: unknown[]): unknown {
 }
 
 /** Bind resolver for dynamic SOQL: a Map (queryWithBinds) or the caller's variables (Database.query). */
-function binder(ctx: ApexContext, map: ApexMap | null): (b: Bind) => unknown {
+export function binder(ctx: ApexContext, map: ApexMap | null): (b: Bind) => unknown {
     return (b) => {
         if (map) {
             for (const [k, kv] of map.keys) if (str(kv) === b.text) return map.values.get(k);
@@ -181,7 +181,7 @@ function binder(ctx: ApexContext, map: ApexMap | null): (b: Bind) => unknown {
     };
 }
 
-function accessArg(v: unknown): boolean {
+export function accessArg(v: unknown): boolean {
     return v instanceof AccessLevelValue && v.state.mode === 'USER_MODE';
 }
 

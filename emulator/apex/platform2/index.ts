@@ -7,7 +7,9 @@ import { installAsync } from './async.js';
 import { installCrypto } from './crypto.js';
 import { installDatabase } from './database.js';
 import { installHttp } from './http.js';
+import { installMerge } from './merge.js';
 import { installSchema } from './schema.js';
+import { installSearch } from './search.js';
 import { installStubs } from './stubs.js';
 
 addLibrary((r) => {
@@ -16,5 +18,7 @@ addLibrary((r) => {
     installCrypto(r);
     installHttp(r);
     installAsync(r);
+    installSearch(r);
+    installMerge(r);
     installStubs(r);
 });

@@ -83,3 +83,22 @@ export interface Query {
     /** Number of binds in the whole query text (including subqueries). */
     readonly bindCount: number;
 }
+
+/** `IN ... FIELDS` of a SOSL query (SOQL and SOSL Reference, "IN SearchGroup"); ALL when not written. */
+export type SearchGroup = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE' | 'SIDEBAR';
+
+/**
+ * A SOSL query (SOQL and SOSL Reference, "SOSL Syntax"):
+ * `FIND {SearchQuery} [IN SearchGroup] [RETURNING ObjectType[(FieldList [WHERE] [ORDER BY] [LIMIT] [OFFSET])], ...]
+ * [WITH ...] [LIMIT n]`. Each RETURNING object is kept as a SOQL Query over that object so the SOQL
+ * evaluator filters, orders and windows its rows.
+ */
+export interface SoslQuery {
+    /** The search text (a string literal, `{...}`, or a bind). */
+    readonly find: Value;
+    readonly searchGroup: SearchGroup;
+    readonly returning: readonly Query[];
+    readonly withClauses: readonly string[];
+    readonly limit: Value | null;
+    readonly bindCount: number;
+}

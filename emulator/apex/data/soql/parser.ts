@@ -16,7 +16,9 @@ import type {
     Literal,
     OrderItem,
     Query,
+    SearchGroup,
     SelectItem,
+    SoslQuery,
     Value
 } from './ast.js';
 import { ApexSignal } from '../errors.js';
@@ -115,7 +117,7 @@ export class SoqlSyntaxError extends ApexSignal {
     }
 }
 
-function lex(src: string): Tok[] {
+function lex(src: string, sosl = false): Tok[] {
     const out: Tok[] = [];
     let i = 0;
     const n = src.length;
@@ -126,6 +128,16 @@ function lex(src: string): Tok[] {
             continue;
         }
         const start = i;
+        if (sosl && c === '{') {
+            // "Surround the SearchQuery with curly brackets" (SOQL and SOSL Reference, "FIND {SearchQuery}");
+            // a backslash escapes the next character, which stays in the text for the search parser.
+            i++;
+            while (i < n && src[i] !== '}') i += src[i] === '\\' ? 2 : 1;
+            if (i >= n) throw new SoqlSyntaxError(`unexpected token: end of query (unterminated '{')`);
+            out.push({ t: 'str', v: src.slice(start + 1, i), pos: start });
+            i++;
+            continue;
+        }
         if (c === "'") {
             let s = '';
             i++;
@@ -320,27 +332,9 @@ class Parser {
         }
         let having: Condition | null = null;
         if (this.acceptWord('having')) having = this.condition(true);
-        const orderBy: OrderItem[] = [];
-        if (this.acceptWord('order')) {
-            this.expectWord('by');
-            do {
-                const field = this.fieldOrAgg();
-                let desc = false;
-                if (this.acceptWord('desc')) desc = true;
-                else this.acceptWord('asc');
-                // "By default, null values are sorted first." (SOQL and SOSL Reference, "ORDER BY")
-                let nullsLast = false;
-                if (this.acceptWord('nulls')) {
-                    if (this.acceptWord('last')) nullsLast = true;
-                    else this.expectWord('first');
-                }
-                orderBy.push({ field, desc, nullsLast });
-            } while (this.acceptOp(','));
-        }
-        let limit: Value | null = null;
-        let offset: Value | null = null;
-        if (this.acceptWord('limit')) limit = this.value();
-        if (this.acceptWord('offset')) offset = this.value();
+        const orderBy = this.orderBy();
+        const limit = this.acceptWord('limit') ? this.value() : null;
+        const offset = this.acceptWord('offset') ? this.value() : null;
         let forUpdate = false;
         let allRows = false;
         while (this.isWord('for') || this.isWord('all') || this.isWord('update')) {
@@ -366,6 +360,95 @@ class Parser {
             offset,
             forUpdate,
             allRows,
+            bindCount: this.binds
+        };
+    }
+
+    private orderBy(): OrderItem[] {
+        const orderBy: OrderItem[] = [];
+        if (!this.acceptWord('order')) return orderBy;
+        this.expectWord('by');
+        do {
+            const field = this.fieldOrAgg();
+            let desc = false;
+            if (this.acceptWord('desc')) desc = true;
+            else this.acceptWord('asc');
+            // "By default, null values are sorted first." (SOQL and SOSL Reference, "ORDER BY")
+            let nullsLast = false;
+            if (this.acceptWord('nulls')) {
+                if (this.acceptWord('last')) nullsLast = true;
+                else this.expectWord('first');
+            }
+            orderBy.push({ field, desc, nullsLast });
+        } while (this.acceptOp(','));
+        return orderBy;
+    }
+
+    /**
+     * SOSL (SOQL and SOSL Reference, "SOSL Syntax"): FIND {SearchQuery} [IN SearchGroup] [RETURNING FieldSpec]
+     * [WITH USER_MODE|SYSTEM_MODE] [LIMIT n]. Other WITH clauses and UPDATE TRACKING/VIEWSTAT fail loudly.
+     */
+    sosl(): SoslQuery {
+        this.expectWord('find');
+        const find = this.value();
+        if (find.kind !== 'string' && find.kind !== 'bind') this.fail('expecting a search string');
+        let searchGroup: SearchGroup = 'ALL';
+        if (this.acceptWord('in')) {
+            const g = this.ident().toUpperCase();
+            if (!['ALL', 'NAME', 'EMAIL', 'PHONE', 'SIDEBAR'].includes(g))
+                this.fail('expecting ALL, NAME, EMAIL, PHONE or SIDEBAR');
+            this.expectWord('fields');
+            searchGroup = g as SearchGroup;
+        }
+        const returning: Query[] = [];
+        if (this.acceptWord('returning')) {
+            do returning.push(this.returningObject());
+            while (this.acceptOp(','));
+        }
+        const withClauses: string[] = [];
+        while (this.acceptWord('with')) {
+            const w = this.ident().toUpperCase();
+            if (w === 'USER_MODE' || w === 'SYSTEM_MODE') withClauses.push(w);
+            else this.fail(`WITH ${w} is not supported locally`);
+        }
+        const limit = this.acceptWord('limit') ? this.value() : null;
+        if (this.isWord('update')) this.fail('UPDATE TRACKING/VIEWSTAT is not supported locally');
+        return { find, searchGroup, returning, withClauses, limit, bindCount: this.binds };
+    }
+
+    /** `ObjectType[(FieldList [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET n])]` as a query over that object. */
+    private returningObject(): Query {
+        const from = this.ident();
+        // Without a field list only the Id is returned (SOQL and SOSL Reference, "RETURNING FieldSpec").
+        let select: SelectItem[] = [{ kind: 'field', path: ['Id'] }];
+        let where: Condition | null = null;
+        let orderBy: OrderItem[] = [];
+        let limit: Value | null = null;
+        let offset: Value | null = null;
+        if (this.acceptOp('(')) {
+            select = this.selectList();
+            if (select.some((s) => s.kind !== 'field' && s.kind !== 'toLabel'))
+                this.fail('only fields can be listed in a RETURNING object');
+            if (this.acceptWord('where')) where = this.condition(false);
+            if (this.isWord('using')) this.fail('USING ListView is not supported locally');
+            orderBy = this.orderBy();
+            if (this.acceptWord('limit')) limit = this.value();
+            if (this.acceptWord('offset')) offset = this.value();
+            this.expectOp(')');
+        }
+        return {
+            select,
+            from,
+            alias: null,
+            where,
+            withClauses: [],
+            groupBy: [],
+            having: null,
+            orderBy,
+            limit,
+            offset,
+            forUpdate: false,
+            allRows: false,
             bindCount: this.binds
         };
     }
@@ -575,6 +658,20 @@ export function parseSoql(text: string): Query {
     const q = p.query();
     p.atEnd();
     cache.set(text, q);
+    return q;
+}
+
+const soslCache = new Map<string, SoslQuery>();
+
+/** Parses a SOSL query, static (`[FIND ...]`, brackets included) or dynamic (Search.query); cached by text. */
+export function parseSosl(text: string): SoslQuery {
+    const hit = soslCache.get(text);
+    if (hit) return hit;
+    const body = text.trim().replace(/^\[([\s\S]*)\]$/, '$1');
+    const p = new Parser(lex(body, true));
+    const q = p.sosl();
+    p.atEnd();
+    soslCache.set(text, q);
     return q;
 }
 
