@@ -308,14 +308,6 @@ describe('the product, end to end', () => {
     });
 
     it('sends the same for an Order (Bill To) and a Case (Case Contact)', async () => {
-        // Demo Order 0's Bill To is Ada, whom the Opportunity step just invited: under the default 30-day
-        // cool-down the package rightly skips her. Turn the cool-down off in Settings, as an admin would
-        // ("0 turns the cool-down off"), so this step shows an Order invitation going out.
-        await settingsTab(label('TP_Settings_Tab_General'));
-        const coolDown = page.getByLabel(label('TP_General_Cool_Down'));
-        await coolDown.fill('0');
-        await page.locator('lightning-button.save-general button').click();
-        await page.getByText(label('TP_General_Saved')).first().waitFor();
         await enableRule(
             'order',
             label('TP_Settings_Tab_Orders'),
@@ -329,7 +321,7 @@ describe('the product, end to end', () => {
             label('TP_Rule_Recipient_Case_Contact')
         );
         const before = (await invitations()).length;
-        await setStage((await demoRecord('Order', 0)).id, 'Activated');
+        await setStage((await demoRecord('Order', 2)).id, 'Activated');
         await setStage((await demoRecord('Case', 0)).id, 'Closed');
         const list = await eventually('two more invitations', async () => {
             await runJobs();
@@ -342,9 +334,38 @@ describe('the product, end to end', () => {
             .sort();
         assert.deepEqual(
             emails,
-            ['ada.lovelace@example.com', 'grace.hopper@example.com'],
+            ['dorothy.vaughan@example.com', 'grace.hopper@example.com'],
             'Bill To of the order and the case contact'
         );
+    });
+
+    it('skips a contact invited within the cool-down: a Skipped row on Invitation Status, nothing sent', async () => {
+        // Order 0 is billed to Ada, whom the Opportunity step invited: the default 30-day cool-down holds.
+        await settingsTab(label('TP_Settings_Tab_General'));
+        const coolDownDays = await page.getByLabel(label('TP_General_Cool_Down')).inputValue();
+        assert.equal(coolDownDays, '30', 'the default cool-down is on');
+        const reason = label('TP_Invitation_Skip_Cool_Down').replace('{0}', coolDownDays);
+        const before = (await invitations()).length;
+        const order = await demoRecord('Order', 0);
+        await setStage(order.id, 'Activated');
+        const row = page.locator('tr', { hasText: reason });
+        await eventually('the skipped invitation on Invitation Status', async () => {
+            await runJobs();
+            await open('#/n/Trustpilot_Invitation_Status');
+            return (await row.count()) ? true : undefined;
+        }).catch(withOrgInvitations);
+        assert.equal(await row.count(), 1, 'one invitation skipped for the cool-down');
+        const cells = await row.locator('td, th').allInnerTexts();
+        assert.ok(
+            cells.includes(label('TP_Invitation_Status_Skipped')),
+            `status Skipped: ${cells.join(' | ')}`
+        );
+        assert.ok(
+            cells.some((c) => c.includes('Ada Lovelace') || c.includes('ada.lovelace@example.com')),
+            `the recipient is Ada: ${cells.join(' | ')}`
+        );
+        await runJobs(15 * 60_000);
+        assert.equal((await invitations()).length, before, 'nothing reached the simulator');
     });
 
     it('retries through a 429 and then a 500 until the invitation is sent', async () => {

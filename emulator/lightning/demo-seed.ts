@@ -51,6 +51,14 @@ export const DEMO_CONTACTS = [
         email: 'margaret.h@example.com',
         account: 2,
         optOut: false
+    },
+    {
+        key: 'dorothy',
+        first: 'Dorothy',
+        last: 'Vaughan',
+        email: 'dorothy.vaughan@example.com',
+        account: 2,
+        optOut: false
     }
 ] as const;
 
@@ -135,13 +143,18 @@ export function demoSeedApex(): string {
     );
     add('};');
 
-    // Orders are inserted as Draft (the platform requires it) with Bill To / Ship To contacts.
+    // Orders are inserted as Draft (the platform requires it) with Bill To / Ship To contacts. Acme's
+    // order is billed to Ada, who is also the primary contact of Acme's opportunity: closing both within
+    // the cool-down invites her once.
     add('List<Order> orders = new List<Order>{');
     add(
         "    new Order(AccountId = accounts[0].Id, EffectiveDate = Date.today(), Status = 'Draft', Pricebook2Id = pricebookId, BillToContactId = contacts[0].Id, ShipToContactId = contacts[1].Id),"
     );
     add(
-        "    new Order(AccountId = accounts[1].Id, EffectiveDate = Date.today(), Status = 'Draft', Pricebook2Id = pricebookId, BillToContactId = contacts[3].Id, ShipToContactId = contacts[2].Id)"
+        "    new Order(AccountId = accounts[1].Id, EffectiveDate = Date.today(), Status = 'Draft', Pricebook2Id = pricebookId, BillToContactId = contacts[3].Id, ShipToContactId = contacts[2].Id),"
+    );
+    add(
+        "    new Order(AccountId = accounts[2].Id, EffectiveDate = Date.today(), Status = 'Draft', Pricebook2Id = pricebookId, BillToContactId = contacts[6].Id, ShipToContactId = contacts[5].Id)"
     );
     add('};');
     add('insert orders;');
@@ -153,7 +166,13 @@ export function demoSeedApex(): string {
         '    new OrderItem(OrderId = orders[0].Id, PricebookEntryId = entries[4].Id, Quantity = 1, UnitPrice = 149),'
     );
     add(
-        '    new OrderItem(OrderId = orders[1].Id, PricebookEntryId = entries[0].Id, Quantity = 1, UnitPrice = 199)'
+        '    new OrderItem(OrderId = orders[1].Id, PricebookEntryId = entries[0].Id, Quantity = 1, UnitPrice = 199),'
+    );
+    add(
+        '    new OrderItem(OrderId = orders[2].Id, PricebookEntryId = entries[5].Id, Quantity = 12, UnitPrice = 39),'
+    );
+    add(
+        '    new OrderItem(OrderId = orders[2].Id, PricebookEntryId = entries[1].Id, Quantity = 6, UnitPrice = 129)'
     );
     add('};');
 
