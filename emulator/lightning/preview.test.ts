@@ -6,7 +6,20 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../../scripts/lib/files.ts';
 import { loadProjectSchema, type FieldDef } from '../apex/data/schema.ts';
-import { ApexDate, ApexDatetime, ApexId, Decimal } from '../apex/runtime/values.ts';
+import {
+    ApexDate,
+    ApexDatetime,
+    ApexId,
+    ApexList,
+    ApexMap,
+    ApexObject,
+    ApexSet,
+    Decimal,
+    EnumValue,
+    T,
+    type ClassLike,
+    type EnumLike
+} from '../apex/runtime/values.ts';
 import { DEMO_BUSINESS_USER_ID, DEMO_DOMAIN } from '../trustpilot/seed.ts';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../trustpilot/server.ts';
 import { demoSeedApex, DEMO_CONTACTS, permissionSeedApex } from './demo-seed.ts';
@@ -14,7 +27,14 @@ import { readLabels, readPages } from './metadata.ts';
 import { openOrg, type PreviewOrg } from './org.ts';
 import { apexLiteral, credentialsFile } from './runtime-org.ts';
 import { combineFilters, filterCondition, isLocalHost, soqlString } from './server.ts';
-import { decodeValue, encodeValue } from './state-codec.ts';
+import {
+    decodeApexValue,
+    decodeValue,
+    encodeApexValue,
+    encodeValue,
+    type Encoded,
+    type TypeResolver
+} from './state-codec.ts';
 
 const field = (name: string, type: FieldDef['type']): FieldDef =>
     ({
@@ -146,6 +166,48 @@ describe('state codec', () => {
             assert.deepEqual(back, v, `round trip of ${String(v)}`);
         }
         assert.throws(() => encodeValue({ some: 'object' }), /cannot persist/);
+    });
+    it('round-trips an Apex object with collections and enums, without running a constructor', () => {
+        const cls: ClassLike = {
+            name: 'syncjob',
+            displayName: 'SyncJob',
+            superclass: null,
+            isSubtypeOf: (n) => n === 'syncjob'
+        };
+        const kinds: EnumLike = { name: 'kind', displayName: 'Kind', values: [] };
+        const nightly = new EnumValue(kinds, 'NIGHTLY', 0);
+        (kinds.values as EnumValue[]).push(nightly);
+        const types: TypeResolver = {
+            classOf: (n) => (n === 'syncjob' ? cls : null),
+            enumOf: (n) => (n === 'kind' ? kinds : null)
+        };
+        // The interpreter keeps fields in a prototype-less record.
+        const fields = (o: Record<string, unknown>) =>
+            Object.assign(Object.create(null) as Record<string, unknown>, o);
+        const tags = new ApexSet(T.string);
+        tags.map.set('a', 'a');
+        const limits = new ApexMap(T.string, T.integer);
+        limits.keys.set('pages', 'pages');
+        limits.values.set('pages', 3);
+        const job = new ApexObject(
+            cls,
+            fields({
+                jobtype: 'Nightly',
+                kind: nightly,
+                days: new ApexList(T.integer, [1, 2]),
+                tags,
+                limits,
+                inner: new ApexObject(cls, fields({ since: new ApexDatetime(1_700_000_000_000) }))
+            })
+        );
+        const back = decodeApexValue(JSON.parse(JSON.stringify(encodeApexValue(job))) as Encoded, types);
+        assert.deepEqual(back, job, 'fields, collections, enum and nested object come back');
+        assert.equal((back as ApexObject).f.kind, nightly, 'the enum value is the loaded one');
+        assert.throws(
+            () => decodeApexValue(encodeApexValue(job), { ...types, classOf: () => null }),
+            /no longer in the code/
+        );
+        assert.throws(() => encodeApexValue(new ApexObject(cls, { $message: 'x' })), /exception/);
     });
 });
 
