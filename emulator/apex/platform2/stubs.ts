@@ -59,7 +59,8 @@ function createStub(ip: Interpreter, type: unknown, provider: unknown): ApexObje
         );
     const parent = ip.classOf(type.type);
     const display = typeToString(type.type);
-    if (!parent || !parent.decl) throw cannotStub(display, 'it is a system type');
+    if (!parent || !parent.decl)
+        throw cannotStub(display, ip.enumOf(type.type) ? 'it is an enum' : 'it is a system type');
     const cls = stubClasses.get(parent) ?? buildStubClass(ip, parent);
     const obj = new ApexObject(cls, Object.create(null) as Record<string, unknown>);
     obj.f[PROVIDER] = provider;
