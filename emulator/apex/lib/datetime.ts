@@ -202,6 +202,25 @@ function shortZoneName(ms: number, tz: string): string {
     return parts.find((x) => x.type === 'timeZoneName')?.value ?? tz;
 }
 
+/**
+ * First day of the week of a Salesforce locale key (`en_US`, `de_DE`...): 0 = Sunday, 1 = Monday. Apex
+ * Reference, Date.toStartOfWeek(): "the start of a week is Sunday in the United States locale, and Monday
+ * in European locales"; ICU's CLDR week data gives the day for every locale.
+ */
+export function firstDayOfWeek(locale: string): number {
+    const tag = locale.split('_').slice(0, 2).join('-');
+    try {
+        const l = new Intl.Locale(tag) as Intl.Locale & {
+            weekInfo?: { firstDay: number };
+            getWeekInfo?: () => { firstDay: number };
+        };
+        const info = l.getWeekInfo?.() ?? l.weekInfo;
+        return info ? info.firstDay % 7 : 0;
+    } catch {
+        return 0;
+    }
+}
+
 function daysInMonth(y: number, m: number): number {
     return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
@@ -378,9 +397,8 @@ export function installDatetime(r: NativeRegistry): void {
             tostartofmonth: (_ctx, self) => new ApexDate(date(self).year, date(self).month, 1),
             tostartofweek: (ctx, self) => {
                 const d = date(self);
-                const wd = (d.toEpochDay() + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
-                const first = ctx.user.locale === 'en_US' ? 0 : 1;
-                const back = (wd - first + 7) % 7;
+                const wd = (((d.toEpochDay() + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+                const back = (wd - firstDayOfWeek(ctx.user.locale) + 7) % 7;
                 return ApexDate.fromEpochDay(d.toEpochDay() - back);
             },
             format: (ctx, self) =>

@@ -125,7 +125,7 @@ export function installSystem(r: NativeRegistry): void {
 
     const limitStatics: Record<string, (ctx: ApexContext, args: unknown[]) => unknown> = {};
     // Limits.getQueries() / getLimitQueries() ... for every counter (names are case-insensitive).
-    for (const key of Object.keys(LIMIT_MAXIMA) as (keyof LimitCounters)[]) {
+    for (const key of Object.keys(LIMIT_MAXIMA) as (keyof typeof LIMIT_MAXIMA)[]) {
         limitStatics[`get${key}`] = (ctx) => ctx.limits[key];
         limitStatics[`getlimit${key}`] = () => LIMIT_MAXIMA[key];
     }
@@ -173,6 +173,7 @@ export function installSystem(r: NativeRegistry): void {
                     dmlStatements: 0,
                     dmlRows: 0,
                     callouts: 0,
+                    calloutTime: 0,
                     futureCalls: 0,
                     queueableJobs: 0,
                     soslQueries: 0

@@ -11,9 +11,22 @@
  * `Authorization: Bearer`, for a Custom one its AuthHeader parameters with `{!$Credential.X.Y}` filled
  * in. The base URLs are rewritten to local ones (the Trustpilot simulator) by `APEX_CALLOUT_REWRITE`, a
  * JSON map of URL prefixes, or `setCalloutRewrite`.
- * Limits: 100 callouts per transaction, 120 s total timeout, default timeout 10 s (Execution Governors
- * and Limits; HttpRequest.setTimeout); "You have uncommitted work pending. Please commit or rollback
- * before calling out" after DML in the same transaction.
+ * Limits (Apex Developer Guide, "Callout Limits and Limitations",
+ * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_callouts_timeouts.htm):
+ * - "A single Apex transaction can make a maximum of 100 callouts to an HTTP request or an API call."
+ * - "The default timeout is 10 seconds. A custom timeout can be defined for each callout. The minimum is
+ *   1 millisecond and the maximum is 120,000 milliseconds." A value outside that range fails at
+ *   setTimeout (the message is ours: the page does not give one).
+ * - "The maximum cumulative timeout for callouts by a single Apex transaction is 120 seconds. This time
+ *   is additive across all callouts invoked by the Apex transaction." Real callouts add the time they
+ *   took to `ctx.limits.calloutTime`; each one is aborted at min(its timeout, what is left of the 120 s).
+ *   A callout that reaches its own timeout throws `CalloutException: Read timed out`; one cut short by
+ *   the transaction's budget (or started with none left) throws
+ *   `CalloutException: Exceeded maximum time allotted for callout (120000 ms)`. Neither message is on
+ *   the page (both are what orgs report; conformance cases mark them @inferred).
+ * - A mock (Test.setMock) takes no time: mock callouts count toward the 100 but not toward the 120 s.
+ * - "You have uncommitted work pending. Please commit or rollback before calling out" after DML in the
+ *   same transaction.
  */
 import { execFileSync } from 'node:child_process';
 import type { ApexContext } from '../runtime/context.js';
@@ -21,6 +34,13 @@ import { ApexError } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import { ApexList, ApexMap, Blob, EnumValue, NativeObject, T, TypeToken } from '../runtime/values.js';
 import { sideOf } from '../data/index.js';
+
+/** "The default timeout is 10 seconds." */
+export const DEFAULT_CALLOUT_TIMEOUT_MS = 10000;
+/** "The maximum cumulative timeout for callouts by a single Apex transaction is 120 seconds." */
+export const MAX_CALLOUT_TIME_MS = 120000;
+const READ_TIMED_OUT = 'Read timed out';
+const BUDGET_EXCEEDED = `Exceeded maximum time allotted for callout (${MAX_CALLOUT_TIME_MS} ms)`;
 
 interface ReqState {
     method: string;
@@ -46,7 +66,7 @@ function newRequest(): NativeObject<ReqState> {
         endpoint: '',
         headers: new Map(),
         body: null,
-        timeout: 10000,
+        timeout: DEFAULT_CALLOUT_TIMEOUT_MS,
         compressed: false,
         toString: () => `System.HttpRequest[Endpoint=${s.endpoint}, Method=${s.method}]`
     };
@@ -141,36 +161,53 @@ interface WireResponse {
     statusText: string;
     headers: [string, string][];
     body: string;
-    error?: string;
 }
 
+// The request runs in a child process (Apex callouts are synchronous; this process must block). The child
+// times only the HTTP exchange, so process start-up is not charged to the transaction's callout time.
 const CHILD = `
 let d='';process.stdin.on('data',c=>d+=c).on('end',async()=>{const r=JSON.parse(d);
-const ac=new AbortController();const t=setTimeout(()=>ac.abort(),r.timeout);
+const ac=new AbortController();const t0=performance.now();const t=setTimeout(()=>ac.abort(),r.timeout);
+const out=(o)=>process.stdout.write(JSON.stringify({...o,elapsed:performance.now()-t0}));
 try{const res=await fetch(r.url,{method:r.method,headers:r.headers,body:r.body===null?undefined:Buffer.from(r.body,'base64'),signal:ac.signal});
-const buf=Buffer.from(await res.arrayBuffer());process.stdout.write(JSON.stringify({status:res.status,statusText:res.statusText,headers:[...res.headers.entries()],body:buf.toString('base64')}));}
-catch(e){process.stdout.write(JSON.stringify({status:0,statusText:'',headers:[],body:'',error:e.name==='AbortError'?'Read timed out':String(e.cause?.code||e.message)}));}
+const buf=Buffer.from(await res.arrayBuffer());out({status:res.status,statusText:res.statusText,headers:[...res.headers.entries()],body:buf.toString('base64')});}
+catch(e){out({error:e.name==='AbortError'?'timeout':String(e.cause?.code||e.message)});}
 finally{clearTimeout(t);}});`;
 
+/**
+ * One HTTP exchange within the transaction's callout time: aborted at min(timeout, time left of the
+ * 120 s), the time it took added to `ctx.limits.calloutTime`.
+ */
 function wire(
+    ctx: ApexContext,
     method: string,
     url: string,
     headers: Record<string, string>,
     body: Uint8Array | null,
     timeout: number
 ): WireResponse {
+    const left = MAX_CALLOUT_TIME_MS - ctx.limits.calloutTime;
+    if (left <= 0) throw new ApexError('CalloutException', BUDGET_EXCEEDED);
+    const budgetBound = left < timeout;
+    const abortAt = Math.max(1, Math.floor(budgetBound ? left : timeout));
     const out = execFileSync(process.execPath, ['-e', CHILD], {
         input: JSON.stringify({
             method,
             url,
             headers,
             body: body ? Buffer.from(body).toString('base64') : null,
-            timeout
+            timeout: abortAt
         }),
-        timeout: timeout + 5000,
+        timeout: abortAt + 10000,
         maxBuffer: 64 * 1024 * 1024
     });
-    const r = JSON.parse(out.toString('utf8')) as WireResponse;
+    const r = JSON.parse(out.toString('utf8')) as WireResponse & { error?: string; elapsed: number };
+    ctx.limits.calloutTime = Math.min(
+        MAX_CALLOUT_TIME_MS,
+        ctx.limits.calloutTime + Math.max(1, Math.round(r.elapsed))
+    );
+    if (r.error === 'timeout')
+        throw new ApexError('CalloutException', budgetBound ? BUDGET_EXCEEDED : READ_TIMED_OUT);
     if (r.error) throw new ApexError('CalloutException', r.error);
     return { ...r, body: Buffer.from(r.body, 'base64').toString('latin1') };
 }
@@ -210,6 +247,7 @@ function namedCredentialCall(
             const id = cred.values.get('clientid') ?? '';
             const secret = cred.values.get('clientsecret') ?? '';
             const resp = wire(
+                ctx,
                 'POST',
                 rewriteUrl(tokenUrl),
                 {
@@ -217,7 +255,7 @@ function namedCredentialCall(
                     Authorization: 'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64')
                 },
                 new Uint8Array(Buffer.from('grant_type=client_credentials')),
-                10000
+                DEFAULT_CALLOUT_TIMEOUT_MS
             );
             if (resp.status !== 200)
                 throw new ApexError(
@@ -273,7 +311,7 @@ function send(ctx: ApexContext, request: unknown): unknown {
         return out;
     }
     const call = namedCredentialCall(ctx, r);
-    const w = wire(r.method, call.url, call.headers, r.body, r.timeout);
+    const w = wire(ctx, r.method, call.url, call.headers, r.body, r.timeout);
     const resp = newResponse();
     const s = res(resp);
     s.status = w.status;
@@ -318,8 +356,10 @@ export function installHttp(r: NativeRegistry): void {
             },
             getbodyasblob: (_c, s) => (req(s).body ? new Blob(req(s).body!) : null),
             settimeout: (_c, s, [v]) => {
+                if (v === null || v === undefined)
+                    throw new ApexError('NullPointerException', 'Argument cannot be null');
                 const t = v as number;
-                if (t < 1 || t > 120000)
+                if (t < 1 || t > MAX_CALLOUT_TIME_MS)
                     throw new ApexError(
                         'CalloutException',
                         'Timeout value must be between 1 and 120000 milliseconds'

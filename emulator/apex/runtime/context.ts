@@ -20,10 +20,15 @@ export interface LimitCounters {
     cpuTime: number;
     heapSize: number;
     publishImmediateDml: number;
+    /**
+     * Milliseconds spent in real (non-mock) callouts. The platform caps it at 120 s per transaction
+     * (platform2/http.ts) but has no Limits method for it, so it has no entry in LIMIT_MAXIMA.
+     */
+    calloutTime: number;
 }
 
 /** Documented synchronous limits (Apex Developer Guide, "Execution Governors and Limits"). */
-export const LIMIT_MAXIMA: Readonly<Record<keyof LimitCounters, number>> = {
+export const LIMIT_MAXIMA: Readonly<Record<Exclude<keyof LimitCounters, 'calloutTime'>, number>> = {
     queries: 100,
     queryRows: 50000,
     dmlStatements: 150,
@@ -51,7 +56,8 @@ export function newLimitCounters(): LimitCounters {
         soslQueries: 0,
         cpuTime: 0,
         heapSize: 0,
-        publishImmediateDml: 0
+        publishImmediateDml: 0,
+        calloutTime: 0
     };
 }
 

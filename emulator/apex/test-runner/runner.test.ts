@@ -140,11 +140,12 @@ describe('Apex test runner: governor limits per method', () => {
             dmlStatements: 1,
             dmlRows: 2,
             callouts: 0,
-            startTest: { soql: 1, dmlStatements: 0, dmlRows: 0, callouts: 0 }
+            calloutMs: 0,
+            startTest: { soql: 1, dmlStatements: 0, dmlRows: 0, callouts: 0, calloutMs: 0 }
         });
         assert.match(
             formatLimits(r.limits!),
-            /^SOQL 0, DML 1 \(2 rows\), callouts 0, CPU \d+ ms; startTest block: SOQL 1,/
+            /^SOQL 0, DML 1 \(2 rows\), callouts 0 \(0 ms\), CPU \d+ ms; startTest block: SOQL 1,/
         );
     });
 

@@ -41,6 +41,8 @@ export interface LimitUsage {
     readonly dmlStatements: number;
     readonly dmlRows: number;
     readonly callouts: number;
+    /** Milliseconds spent in real callouts (at most 120,000 per transaction; mock callouts take none). */
+    readonly calloutMs: number;
     /** Milliseconds of interpreter time for the whole method (the local counterpart of Apex CPU time). */
     readonly cpuMs: number;
     /** Usage between Test.startTest and Test.stopTest, which has its own set of limits. */
@@ -52,7 +54,13 @@ export const SHARING_NOTICE =
     'record sharing is not emulated: with/without sharing and System.runAs do not restrict which records a user sees';
 
 function usageOf(l: LimitCounters): Omit<LimitUsage, 'cpuMs' | 'startTest'> {
-    return { soql: l.queries, dmlStatements: l.dmlStatements, dmlRows: l.dmlRows, callouts: l.callouts };
+    return {
+        soql: l.queries,
+        dmlStatements: l.dmlStatements,
+        dmlRows: l.dmlRows,
+        callouts: l.callouts,
+        calloutMs: l.calloutTime
+    };
 }
 
 /** Limits used by the test method that just ran (the main context, then its startTest block). */
@@ -70,10 +78,10 @@ function limitUsage(rt: ApexRuntime): LimitUsage {
     };
 }
 
-/** One line, e.g. `SOQL 3, DML 2 (5 rows), callouts 0, CPU 12 ms; startTest block: SOQL 1, ...`. */
+/** One line, e.g. `SOQL 3, DML 2 (5 rows), callouts 0 (0 ms), CPU 12 ms; startTest block: SOQL 1, ...`. */
 export function formatLimits(u: LimitUsage): string {
     const part = (x: Omit<LimitUsage, 'cpuMs' | 'startTest'>): string =>
-        `SOQL ${x.soql}, DML ${x.dmlStatements} (${x.dmlRows} rows), callouts ${x.callouts}`;
+        `SOQL ${x.soql}, DML ${x.dmlStatements} (${x.dmlRows} rows), callouts ${x.callouts} (${x.calloutMs} ms)`;
     return `${part(u)}, CPU ${u.cpuMs} ms${u.startTest ? `; startTest block: ${part(u.startTest)}` : ''}`;
 }
 
@@ -220,6 +228,7 @@ function limitProperties(u: LimitUsage): string {
         ['limits.dmlStatements', u.dmlStatements],
         ['limits.dmlRows', u.dmlRows],
         ['limits.callouts', u.callouts],
+        ['limits.calloutTimeMs', u.calloutMs],
         ['limits.cpuTimeMs', u.cpuMs]
     ];
     if (u.startTest)
@@ -227,7 +236,8 @@ function limitProperties(u: LimitUsage): string {
             ['limits.startTest.soqlQueries', u.startTest.soql],
             ['limits.startTest.dmlStatements', u.startTest.dmlStatements],
             ['limits.startTest.dmlRows', u.startTest.dmlRows],
-            ['limits.startTest.callouts', u.startTest.callouts]
+            ['limits.startTest.callouts', u.startTest.callouts],
+            ['limits.startTest.calloutTimeMs', u.startTest.calloutMs]
         );
     return `      <properties>\n${props.map(([n, v]) => `        <property name="${n}" value="${v}"/>\n`).join('')}      </properties>\n`;
 }

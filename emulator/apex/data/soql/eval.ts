@@ -6,8 +6,8 @@
  * - String comparisons with =, !=, LIKE are case-insensitive; LIKE supports % and _ (Comparison Operators).
  * - "The maximum offset is 2,000 rows. Requesting an offset greater than 2,000 results in a
  *   NUMBER_OUTSIDE_VALID_RANGE error." (OFFSET)
- * - Date literals (TODAY, LAST_N_DAYS:n, ...) select ranges of whole days (Date Formats and Date Literals);
- *   the local runtime evaluates them in GMT.
+ * - Date literals (TODAY, LAST_N_DAYS:n, ...) select ranges of whole days of the running user's calendar
+ *   (Date Formats and Date Literals): see `dateLiteralDays` and `QueryRunner.compareDateLiteral`.
  * - Aggregate fields without an alias are named expr0, expr1, ... (Using Aliases with GROUP BY).
  * - In Apex, a query always returns the Id of each row (Apex Developer Guide, "SOQL Statements").
  */
@@ -26,6 +26,7 @@ import { SObjectRecord } from '../record.js';
 import type { FieldDef, ObjectDef, Schema } from '../schema.js';
 import type { AggRef, Bind, Condition, FieldRef, Literal, Query, SelectItem, Value } from './ast.js';
 import { compareValues, soqlEquals } from './values.js';
+import { firstDayOfWeek, fromLocal, localParts } from '../../lib/datetime.js';
 import { addDecimal } from '../dml.js';
 
 export interface FieldAccess {
@@ -38,6 +39,11 @@ export interface QueryEnv {
     readonly schema: Schema;
     /** Current instant, ms since the epoch. */
     now(): number;
+    /**
+     * The running user's TimeZoneSidKey and LocaleSidKey: the day boundaries and first day of the week of
+     * date literals. GMT / en_US when absent.
+     */
+    readonly userZone?: () => { timeZone: string; locale: string };
     bind(b: Bind): unknown;
     /** Set for WITH USER_MODE / WITH SECURITY_ENFORCED / AccessLevel.USER_MODE. */
     readonly access?: FieldAccess | null;
@@ -329,6 +335,59 @@ export class QueryRunner {
         return flattenBind(raw);
     }
 
+    /**
+     * `field op DATE_LITERAL`. "Each date literal represents a range of time relative to today. The exact
+     * start and end of the range depend on the date literal and the locale of the user who sends the query."
+     * (SOQL and SOSL Reference, "Date Formats and Date Literals in WHERE"). The range is whole days of the
+     * running user's calendar: a date field is compared with those days, a dateTime field (stored in UTC)
+     * with the instants of midnight at their start and end in the user's time zone (DST-aware, from ICU).
+     */
+    private compareDateLiteral(
+        left: unknown,
+        op: string,
+        right: Extract<Value, { kind: 'dateLiteral' }>,
+        field: FieldDef | undefined
+    ): boolean {
+        if (left === null) return op === '!=';
+        const zone = this.env.userZone?.() ?? { timeZone: 'GMT', locale: 'en_US' };
+        const now = localParts(this.env.now(), zone.timeZone);
+        const [startDay, endDay] = dateLiteralDays(
+            right.name,
+            right.n,
+            new ApexDate(now.year, now.month, now.day).toEpochDay(),
+            firstDayOfWeek(zone.locale)
+        );
+        const midnight = (epochDay: number): number => {
+            const d = ApexDate.fromEpochDay(epochDay);
+            return fromLocal(d.year, d.month, d.day, 0, 0, 0, 0, zone.timeZone);
+        };
+        let pos: number;
+        let start: number;
+        let end: number;
+        if (left instanceof ApexDatetime) [pos, start, end] = [left.ms, midnight(startDay), midnight(endDay)];
+        else if (left instanceof ApexDate) [pos, start, end] = [left.toEpochDay(), startDay, endDay];
+        else
+            return qerr(
+                `value of filter criterion for field '${field?.name}' must be of type ${field?.type} and should not be enclosed in quotes`
+            );
+        switch (op) {
+            case '=':
+                return pos >= start && pos < end;
+            case '!=':
+                return pos < start || pos >= end;
+            case '<':
+                return pos < start;
+            case '<=':
+                return pos < end;
+            case '>':
+                return pos >= end;
+            case '>=':
+                return pos >= start;
+            default:
+                return qerr(`invalid operator on date literal`);
+        }
+    }
+
     private literalOrBind(v: Value, field: FieldDef | undefined): unknown {
         if (v.kind === 'bind') {
             const raw = this.env.bind(v);
@@ -339,36 +398,7 @@ export class QueryRunner {
     }
 
     private compare(left: unknown, op: string, right: Value, field: FieldDef | undefined): boolean {
-        if (right.kind === 'dateLiteral') {
-            if (left === null) return op === '!=';
-            const [start, end] = dateLiteralRange(right.name, right.n, this.env.now());
-            const pos =
-                left instanceof ApexDatetime
-                    ? left.ms
-                    : left instanceof ApexDate
-                      ? left.toEpochDay() * 86400000
-                      : NaN;
-            if (Number.isNaN(pos))
-                qerr(
-                    `value of filter criterion for field '${field?.name}' must be of type ${field?.type} and should not be enclosed in quotes`
-                );
-            switch (op) {
-                case '=':
-                    return pos >= start && pos < end;
-                case '!=':
-                    return pos < start || pos >= end;
-                case '<':
-                    return pos < start;
-                case '<=':
-                    return pos < end;
-                case '>':
-                    return pos >= end;
-                case '>=':
-                    return pos >= start;
-                default:
-                    return qerr(`invalid operator on date literal`);
-            }
-        }
+        if (right.kind === 'dateLiteral') return this.compareDateLiteral(left, op, right, field);
         const r = this.literalOrBind(right, field);
         if (op === 'like') {
             if (left === null || r === null) return false;
@@ -715,31 +745,42 @@ function applyDateFn(fn: string, v: unknown): unknown {
 
 const DAY = 86400000;
 
-/** [start, end) in ms (GMT) of a date literal (SOQL and SOSL Reference, "Date Formats and Date Literals"). */
-export function dateLiteralRange(name: string, n: number | undefined, nowMs: number): [number, number] {
-    const today = Math.floor(nowMs / DAY) * DAY;
-    const d = new Date(today);
-    const y = d.getUTCFullYear();
-    const m = d.getUTCMonth();
-    const weekStart = today - d.getUTCDay() * DAY; // weeks start on Sunday (en_US)
-    const month = (k: number) => Date.UTC(y, m + k, 1);
+/**
+ * [first day, day after the last) of a date literal, in epoch days of the user's calendar (SOQL and SOSL
+ * Reference, "Date Formats and Date Literals in WHERE"). `today` is the user's current date as an epoch
+ * day; `weekStart` the first day of the week of the user's locale (0 = Sunday): "Your locale determines the
+ * first day of the week."
+ */
+export function dateLiteralDays(
+    name: string,
+    n: number | undefined,
+    today: number,
+    weekStart: number
+): [number, number] {
+    const d = ApexDate.fromEpochDay(today);
+    const y = d.year;
+    const m = d.month - 1;
+    const weekday = (((today + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+    const week = today - ((weekday - weekStart + 7) % 7);
+    const day = (utcMs: number) => Math.round(utcMs / DAY);
+    const month = (k: number) => day(Date.UTC(y, m + k, 1));
     const q0 = Math.floor(m / 3) * 3;
-    const quarter = (k: number) => Date.UTC(y, q0 + 3 * k, 1);
-    const year = (k: number) => Date.UTC(y + k, 0, 1);
+    const quarter = (k: number) => day(Date.UTC(y, q0 + 3 * k, 1));
+    const year = (k: number) => day(Date.UTC(y + k, 0, 1));
     const N = n ?? 0;
     switch (name) {
         case 'yesterday':
-            return [today - DAY, today];
+            return [today - 1, today];
         case 'today':
-            return [today, today + DAY];
+            return [today, today + 1];
         case 'tomorrow':
-            return [today + DAY, today + 2 * DAY];
+            return [today + 1, today + 2];
         case 'last_week':
-            return [weekStart - 7 * DAY, weekStart];
+            return [week - 7, week];
         case 'this_week':
-            return [weekStart, weekStart + 7 * DAY];
+            return [week, week + 7];
         case 'next_week':
-            return [weekStart + 7 * DAY, weekStart + 14 * DAY];
+            return [week + 7, week + 14];
         case 'last_month':
             return [month(-1), month(0)];
         case 'this_month':
@@ -747,9 +788,9 @@ export function dateLiteralRange(name: string, n: number | undefined, nowMs: num
         case 'next_month':
             return [month(1), month(2)];
         case 'last_90_days':
-            return [today - 90 * DAY, today + DAY];
+            return [today - 90, today + 1];
         case 'next_90_days':
-            return [today + DAY, today + 91 * DAY];
+            return [today + 1, today + 91];
         case 'this_quarter':
             return [quarter(0), quarter(1)];
         case 'last_quarter':
@@ -764,18 +805,18 @@ export function dateLiteralRange(name: string, n: number | undefined, nowMs: num
             return [year(1), year(2)];
         // "LAST_N_DAYS:n ... starts with the current day and continues for the past n days"
         case 'last_n_days':
-            return [today - N * DAY, today + DAY];
+            return [today - N, today + 1];
         // "NEXT_N_DAYS:n ... does not include the current day"
         case 'next_n_days':
-            return [today + DAY, today + (N + 1) * DAY];
+            return [today + 1, today + N + 1];
         case 'n_days_ago':
-            return [today - N * DAY, today - (N - 1) * DAY];
+            return [today - N, today - N + 1];
         case 'last_n_weeks':
-            return [weekStart - N * 7 * DAY, weekStart];
+            return [week - N * 7, week];
         case 'next_n_weeks':
-            return [weekStart + 7 * DAY, weekStart + (N + 1) * 7 * DAY];
+            return [week + 7, week + (N + 1) * 7];
         case 'n_weeks_ago':
-            return [weekStart - N * 7 * DAY, weekStart - (N - 1) * 7 * DAY];
+            return [week - N * 7, week - (N - 1) * 7];
         case 'last_n_months':
             return [month(-N), month(0)];
         case 'next_n_months':
