@@ -323,3 +323,53 @@ test('custom metadata records from customMetadata/*.md-meta.xml are queryable wi
     assert.equal((r.get('Limit__c') as Decimal).toPlainString(), '2.5');
     assert.match(r.id!.v, /^m00/, 'custom metadata key prefixes start with m');
 });
+
+// ------------------------------------------------------------------------------------------------ SOSL
+
+test('SOSL parse: binds are numbered in source order across FIND and RETURNING WHERE clauses', async () => {
+    const { parseSosl } = await import('./soql/parser.js');
+    const q = parseSosl(
+        '[FIND :term IN NAME FIELDS RETURNING Account(Name WHERE Industry = :ind ORDER BY Name LIMIT 5), Contact LIMIT 7]'
+    );
+    assert.deepEqual(q.find, { kind: 'bind', index: 0, text: 'term' });
+    assert.equal(q.searchGroup, 'NAME');
+    assert.deepEqual(
+        q.returning.map((r) => r.from),
+        ['Account', 'Contact']
+    );
+    const where = q.returning[0].where;
+    assert.ok(where?.kind === 'cmp' && where.right.kind === 'bind' && where.right.index === 1);
+    assert.deepEqual(q.returning[1].select, [{ kind: 'field', path: ['Id'] }]);
+    assert.deepEqual(q.limit, { kind: 'number', text: '7' });
+    throwsApex(() => parseSosl('FIND {x} RETURNING Account WITH SNIPPET'), 'QueryException', /WITH SNIPPET/);
+});
+
+test('SOSL overall LIMIT is spread evenly; what one object cannot use goes to the others', async () => {
+    const { distribute } = await import('./search.js');
+    // "If 19 of the results are accounts and 35 are contacts, then only 10 accounts and 10 contacts are returned."
+    assert.deepEqual(distribute([19, 35], 20), [10, 10]);
+    assert.deepEqual(distribute([3, 35], 20), [3, 17]);
+    assert.deepEqual(distribute([5, 5, 5], 4), [2, 1, 1]);
+    assert.deepEqual(distribute([0, 4], 2000), [0, 4]);
+});
+
+test('SOSL search text: operators, phrases and wildcards; short or unbalanced text raises SearchException', async () => {
+    const o = org();
+    o.dml('insert', [
+        rec(o, 'Account', { Name: 'Acme Rocket Works' }),
+        rec(o, 'Account', { Name: 'Rocket Acme' }),
+        rec(o, 'Account', { Name: 'Globex' })
+    ]);
+    const names = (text: string): string[] =>
+        o
+            .search(`FIND {${text}} RETURNING Account(Name ORDER BY Name)`, () => null, { fixedIds: null })[0]
+            .records.map((r) => String(r.get('Name')));
+    assert.deepEqual(names('"acme rocket"'), ['Acme Rocket Works']);
+    assert.deepEqual(names('acme rocket'), ['Acme Rocket Works', 'Rocket Acme']);
+    assert.deepEqual(names('(acme AND NOT works) OR globex'), ['Globex', 'Rocket Acme']);
+    assert.deepEqual(names('r?ck*'), ['Acme Rocket Works', 'Rocket Acme']);
+    assert.deepEqual(names('rock'), []);
+    throwsApex(() => names('a*'), 'SearchException', /longer than one character/);
+    throwsApex(() => names('(acme'), 'SearchException', /unbalanced/);
+    throwsApex(() => names('acme)'), 'SearchException', /unbalanced/);
+});

@@ -303,7 +303,8 @@ export function parseSearchQuery(text: string): SearchExpr {
         if (!t) return null;
         if (t.kind === '(') {
             const inner = orExpr();
-            if (toks[i]?.kind === ')') i++;
+            if (toks[i]?.kind !== ')') searchError(`unbalanced parentheses in search query '${text}'`);
+            i++;
             return inner;
         }
         if (t.kind === ')') return null;
