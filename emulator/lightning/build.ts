@@ -9,10 +9,11 @@
 import lwcModule from '@lwc/rollup-plugin';
 import nodeResolveModule from '@rollup/plugin-node-resolve';
 import replaceModule from '@rollup/plugin-replace';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rollup, type Plugin } from 'rollup';
-import { lwcBundles, ROOT } from '../../scripts/lib/files.ts';
+import { lwcBundles, ROOT, walk } from '../../scripts/lib/files.ts';
 import { readLabels, readPages, type PreviewPages } from './metadata.ts';
 
 /** These plugins ship CommonJS with `exports.default`: take the function whichever way the loader hands it over. */
@@ -24,6 +25,8 @@ const nodeResolve = pluginFactory(nodeResolveModule);
 const replace = pluginFactory(replaceModule);
 
 export const OUT_DIR = join(ROOT, '.preview');
+/** A build is written here first and renamed to OUT_DIR when complete (git-ignored, same file system). */
+const STAGING_DIR = join(ROOT, 'node_modules/.cache/preview-staging');
 const HERE = join(ROOT, 'emulator/lightning');
 const STUBS = join(HERE, 'stubs');
 
@@ -167,16 +170,20 @@ export async function buildPreview(): Promise<BuildResult> {
             warnings.push(warning.message);
         }
     });
-    rmSync(OUT_DIR, { recursive: true, force: true });
-    mkdirSync(OUT_DIR, { recursive: true });
+    // Written aside and swapped in whole, so a running preview never serves half a build.
+    const staging = `${STAGING_DIR}-${process.pid}`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
     const { output } = await bundle.write({
-        dir: OUT_DIR,
+        dir: staging,
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js'
     });
     await bundle.close();
-    writeFileSync(join(OUT_DIR, 'index.html'), readFileSync(join(HERE, 'app/index.html'), 'utf8'));
+    writeFileSync(join(staging, 'index.html'), readFileSync(join(HERE, 'app/index.html'), 'utf8'));
+    rmSync(OUT_DIR, { recursive: true, force: true });
+    renameSync(staging, OUT_DIR);
     return {
         seconds: (Date.now() - started) / 1000,
         components,
@@ -185,10 +192,79 @@ export async function buildPreview(): Promise<BuildResult> {
     };
 }
 
+/** Newest modification time among the inputs of the preview build (package LWCs and metadata, the app shell). */
+function newestInput(): number {
+    const files = [
+        ...walk(
+            'force-app',
+            (rel) =>
+                /\/lwc\/.*\.(ts|html|css)$/.test(rel) ||
+                /\.(labels|flexipage|app|tab|listView)-meta\.xml$/.test(rel)
+        ),
+        ...walk('emulator/lightning', (rel) =>
+            /^emulator\/lightning\/(app|stubs)\/|\/(build|metadata)\.ts$/.test(rel)
+        )
+    ];
+    return Math.max(...files.map((f) => statSync(join(ROOT, f)).mtimeMs));
+}
+
+/** True when `.preview/` was built after its newest input and every LWC has its compiled JS. */
+export function previewUpToDate(): boolean {
+    const built = join(OUT_DIR, 'app.js');
+    const missingJs = lwcBundles().some((b) => !existsSync(join(ROOT, b.dir, `${b.name}.js`)));
+    return existsSync(built) && !missingJs && statSync(built).mtimeMs >= newestInput();
+}
+
+/** `npm run build`: the LWC TypeScript compiled into the JavaScript the bundle is made of. */
+function compileLwcTypeScript(): boolean {
+    console.log('Compiling the LWC TypeScript (npm run build)…');
+    return spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+}
+
+/**
+ * Loads the package into the local Apex runtime once, which fills its parse cache
+ * (node_modules/.cache/apex-runtime): the first `npm start` then opens the org in seconds.
+ */
+async function warmApexRuntime(): Promise<void> {
+    const started = Date.now();
+    const { ApexRuntime } = await import('../apex/index.ts');
+    await ApexRuntime.create({ projectDir: ROOT, debug: () => {} });
+    console.log(`Apex runtime parse cache filled in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+async function cli(args: string[]): Promise<number> {
+    const prepare = args.includes('--prepare');
+    if ((prepare || args.includes('--if-needed')) && previewUpToDate()) {
+        console.log('Preview is up to date (.preview/).');
+    } else {
+        if (prepare) console.log('Building the Lightning preview for npm start (one-off)…');
+        if ((prepare || args.includes('--lwc')) && !compileLwcTypeScript()) {
+            console.error('npm run build failed: fix the TypeScript errors above.');
+            return 1;
+        }
+        const result = await buildPreview();
+        for (const w of result.warnings) console.warn(`warning: ${w}`);
+        console.log(
+            `preview built in ${result.seconds.toFixed(1)} s: ${result.components.length} components, ${result.files.length} files in .preview/`
+        );
+    }
+    if (prepare) await warmApexRuntime();
+    return 0;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-    const result = await buildPreview();
-    for (const w of result.warnings) console.warn(`warning: ${w}`);
-    console.log(
-        `preview built in ${result.seconds.toFixed(1)} s: ${result.components.length} components, ${result.files.length} files in .preview/`
-    );
+    const args = process.argv.slice(2);
+    let code: number;
+    try {
+        code = await cli(args);
+    } catch (e) {
+        console.error(`preview build failed: ${(e as Error).stack ?? String(e)}`);
+        code = 1;
+    }
+    // As npm's prepare step (npm install / npm ci) a failure only postpones the build to npm start.
+    if (code !== 0 && args.includes('--prepare')) {
+        console.warn('The preview was not built now; npm start will build it (and show the error again).');
+        code = 0;
+    }
+    process.exit(code);
 }

@@ -5,13 +5,13 @@
  * Ports: PREVIEW_PORT (default 4717), TRUSTPILOT_SIM_PORT (default 4718). State: `.state/`
  * (org.json, trustpilot.json); delete the folder to start from a fresh demo org.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { lwcBundles, ROOT, walk } from '../../scripts/lib/files.ts';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ROOT } from '../../scripts/lib/files.ts';
 import { loadProjectSchema } from '../apex/data/schema.ts';
 import { DEFAULT_SIM_PORT } from '../trustpilot/server.ts';
-import { buildPreview, OUT_DIR } from './build.ts';
+import { previewUpToDate } from './build.ts';
 import { demoSeedApex, permissionSeedApex } from './demo-seed.ts';
 import { openOrg, type PreviewOrg } from './org.ts';
 import { startPreviewServer, type PreviewServer } from './server.ts';
@@ -52,40 +52,36 @@ function claimInstance(url: string): void {
     });
 }
 
-/** Newest modification time among the inputs of the preview build. */
-function newestInput(): number {
-    const files = [
-        ...walk(
-            'force-app',
-            (rel) =>
-                /\/lwc\/.*\.(ts|html|css)$/.test(rel) ||
-                /\.(labels|flexipage|app|tab|listView)-meta\.xml$/.test(rel)
-        ),
-        ...walk('emulator/lightning', (rel) =>
-            /^emulator\/lightning\/(app|stubs)\/|\/(build|metadata)\.ts$/.test(rel)
-        )
-    ];
-    return Math.max(...files.map((f) => statSync(join(ROOT, f)).mtimeMs));
-}
-
-async function ensureBuilt(): Promise<void> {
-    const built = join(OUT_DIR, 'app.js');
-    const missingJs = lwcBundles().some((b) => !existsSync(join(ROOT, b.dir, `${b.name}.js`)));
-    if (existsSync(built) && !missingJs && statSync(built).mtimeMs >= newestInput()) {
+/**
+ * Builds the preview (LWC TypeScript, then the bundle) in a child process when `.preview/` is missing or
+ * older than its sources, so the build uses the second core while this process opens the org. Resolves
+ * with an error message when the build fails. `npm install` normally did this already (`prepare`).
+ */
+function buildIfNeeded(): Promise<string | null> {
+    if (previewUpToDate()) {
         console.log('Preview is up to date (.preview/).');
-        return;
+        return Promise.resolve(null);
     }
-    console.log('Compiling the LWC TypeScript (npm run build)…');
-    const tsc = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (tsc.status !== 0) {
-        console.error('npm run build failed: fix the TypeScript errors above, then run npm start again.');
-        process.exit(1);
-    }
-    console.log('Building the Lightning preview…');
-    const result = await buildPreview();
-    if (result.warnings.length)
-        console.warn(`  ${result.warnings.length} warnings (run npm run preview:build to see them)`);
-    console.log(`  built in ${result.seconds.toFixed(1)} s (${result.components.length} components)`);
+    console.log('Building the Lightning preview (.preview/ is missing or older than its sources)…');
+    const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'emulator/lightning/build.ts'), '--lwc'],
+        { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }
+    );
+    // Leaving early (a port in use, the runtime failing) must not leave the build running.
+    const stopBuild = () => child.kill('SIGTERM');
+    process.once('exit', stopBuild);
+    child.once('exit', () => process.off('exit', stopBuild));
+    return new Promise((done) => {
+        child.once('error', (e) => done(`the preview build could not start: ${e.message}`));
+        child.once('exit', (code) =>
+            done(
+                code === 0
+                    ? null
+                    : 'The preview build failed (see above): fix the errors, then run npm start again.'
+            )
+        );
+    });
 }
 
 interface SimulatorProcess {
@@ -142,9 +138,10 @@ export async function main(): Promise<void> {
     const previewPort = Number(process.env.PREVIEW_PORT ?? DEFAULT_PREVIEW_PORT);
     const simPort = Number(process.env.TRUSTPILOT_SIM_PORT ?? DEFAULT_SIM_PORT);
     const url = `http://127.0.0.1:${previewPort}`;
+    const stateRel = relative(process.cwd(), STATE_DIR);
+    const stateShown = stateRel.startsWith('..') || isAbsolute(stateRel) ? STATE_DIR : `${stateRel || '.'}/`;
     claimInstance(url);
-    const startedAt = Date.now();
-    await ensureBuilt();
+    const built = buildIfNeeded();
 
     let sim: SimulatorProcess;
     try {
@@ -182,6 +179,13 @@ export async function main(): Promise<void> {
         );
     }
 
+    const buildError = await built;
+    if (buildError) {
+        console.error(buildError);
+        await sim.close();
+        process.exit(1);
+    }
+
     let preview: PreviewServer;
     try {
         preview = await startPreviewServer({
@@ -211,13 +215,13 @@ export async function main(): Promise<void> {
     }, JOB_TICK_MS);
 
     console.log(`
-Trustpilot for Salesforce — local preview (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)
+Trustpilot for Salesforce — local preview (ready ${process.uptime().toFixed(1)} s after start)
 
   App:                  ${preview.url}
   Trustpilot simulator: ${sim.url}/_admin
   Connect in Settings with API key "demo-api-key", secret "demo-api-secret",
   domain "northwind-outfitters.example", business user id "6a2b4c6d8e0f1a2b3c4d5e6f".
-  State: .state/ (delete it to reset the demo org)
+  State: ${stateShown} (delete it to reset the demo org)
 
 Press Ctrl-C to stop.`);
 
@@ -225,7 +229,7 @@ Press Ctrl-C to stop.`);
     const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        console.log(`\n${signal}: stopping… (state kept in .state/)`);
+        console.log(`\n${signal}: stopping… (state kept in ${stateShown})`);
         clearInterval(tick);
         await preview.close();
         await sim.close();
