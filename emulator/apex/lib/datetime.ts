@@ -331,11 +331,17 @@ export function installDatetime(r: NativeRegistry): void {
         methods: {
             getid: (_ctx, self) => zone(self),
             getoffset: (_ctx, self, [d]) => zoneOffset(dt(d).ms, zone(self)),
-            getdisplayname: (_ctx, self) => {
+            // The standard-time name whatever the date: the Apex Reference's TimeZone example prints
+            // "Display name: Pacific Standard Time" for America/Los_Angeles. Standard time is the smaller
+            // of the offsets on 1 January and 1 July of the current year (either hemisphere).
+            getdisplayname: (ctx, self) => {
+                const y = new Date(ctx.now()).getUTCFullYear();
+                const [jan, jul] = [Date.UTC(y, 0, 1), Date.UTC(y, 6, 1)];
+                const standard = zoneOffset(jan, zone(self)) <= zoneOffset(jul, zone(self)) ? jan : jul;
                 const parts = new Intl.DateTimeFormat('en-US', {
                     timeZone: zone(self),
                     timeZoneName: 'long'
-                }).formatToParts(new Date());
+                }).formatToParts(new Date(standard));
                 return parts.find((x) => x.type === 'timeZoneName')?.value ?? zone(self);
             },
             tostring: (_ctx, self) => zone(self)

@@ -23,7 +23,7 @@
  *   A callout that reaches its own timeout throws `CalloutException: Read timed out`; one cut short by
  *   the transaction's budget (or started with none left) throws
  *   `CalloutException: Exceeded maximum time allotted for callout (120000 ms)`. Neither message is on
- *   the page (both are what orgs report; conformance cases mark them @inferred).
+ *   the page: both are inferred from what orgs report (checked by platform2/callout-timeout.test.ts).
  * - A mock (Test.setMock) takes no time: mock callouts count toward the 100 but not toward the 120 s.
  * - "You have uncommitted work pending. Please commit or rollback before calling out" after DML in the
  *   same transaction.
