@@ -24,6 +24,8 @@ export interface FieldRef {
     readonly kind: 'field';
     readonly path: readonly string[];
     readonly fn?: string;
+    /** `convertTimezone()` inside the date function: a dateTime is taken in the running user's time zone. */
+    readonly userZone?: boolean;
 }
 
 export type SelectItem =

@@ -274,7 +274,7 @@ export class QueryRunner {
     private fieldValue(row: Row, def: ObjectDef, f: FieldRef, alias: string | null): unknown {
         const r = this.resolve(def, f.path, alias);
         const v = this.valueAt(row, r);
-        return f.fn ? applyDateFn(f.fn, v) : v;
+        return f.fn ? this.dateFn(f, v) : v;
     }
 
     // -------------------------------------------------------------------------------- filtering
@@ -291,7 +291,7 @@ export class QueryRunner {
                 if (c.left.kind !== 'field') qerr('aggregate functions are only allowed in HAVING');
                 const r = this.resolve(def, c.left.path, alias);
                 let left = this.valueAt(row, r);
-                if (c.left.fn) left = applyDateFn(c.left.fn, left);
+                if (c.left.fn) left = this.dateFn(c.left, left);
                 return this.compare(left, c.op, c.right, c.left.fn ? undefined : r.field);
             }
             case 'in': {
@@ -335,6 +335,20 @@ export class QueryRunner {
         return flattenBind(raw);
     }
 
+    /** The running user's time zone and locale (GMT / en_US when the host gives none). */
+    private zone(): { timeZone: string; locale: string } {
+        return this.env.userZone?.() ?? { timeZone: 'GMT', locale: 'en_US' };
+    }
+
+    /**
+     * A date function's value. Date functions read dateTime values in GMT ("SOQL queries in a client
+     * application return dateTime field values as Coordinated Universal Time (UTC) values"), in the running
+     * user's time zone under convertTimezone() (SOQL and SOSL Reference, "convertTimezone()").
+     */
+    private dateFn(ref: { readonly fn?: string; readonly userZone?: boolean }, v: unknown): unknown {
+        return applyDateFn(ref.fn ?? '', v, ref.userZone ? this.zone().timeZone : 'GMT');
+    }
+
     /**
      * `field op DATE_LITERAL`. "Each date literal represents a range of time relative to today. The exact
      * start and end of the range depend on the date literal and the locale of the user who sends the query."
@@ -349,7 +363,7 @@ export class QueryRunner {
         field: FieldDef | undefined
     ): boolean {
         if (left === null) return op === '!=';
-        const zone = this.env.userZone?.() ?? { timeZone: 'GMT', locale: 'en_US' };
+        const zone = this.zone();
         const now = localParts(this.env.now(), zone.timeZone);
         const [startDay, endDay] = dateLiteralDays(
             right.name,
@@ -421,6 +435,7 @@ export class QueryRunner {
             return {
                 r: this.resolve(def, o.field.path, q.alias),
                 fn: o.field.fn,
+                userZone: o.field.userZone,
                 desc: o.desc,
                 nullsLast: o.nullsLast
             };
@@ -428,7 +443,7 @@ export class QueryRunner {
         const decorated = rows.map((row, i) => ({
             row,
             i,
-            k: keys.map((k) => (k.fn ? applyDateFn(k.fn, this.valueAt(row, k.r)) : this.valueAt(row, k.r)))
+            k: keys.map((k) => (k.fn ? this.dateFn(k, this.valueAt(row, k.r)) : this.valueAt(row, k.r)))
         }));
         decorated.sort((a, b) => {
             for (let j = 0; j < keys.length; j++) {
@@ -523,7 +538,8 @@ export class QueryRunner {
                 !q.groupBy.some(
                     (g) =>
                         g.path.join('.').toLowerCase() === item.path.join('.').toLowerCase() &&
-                        g.fn === item.fn
+                        g.fn === item.fn &&
+                        !g.userZone === !item.userZone
                 )
             ) {
                 qerr(`Field must be grouped or aggregated: ${item.path.join('.')}`);
@@ -531,7 +547,7 @@ export class QueryRunner {
         }
         for (const row of rows) {
             const k = groupKeys.map(({ g, r }) => {
-                const v = g.fn ? applyDateFn(g.fn, this.valueAt(row, r)) : this.valueAt(row, r);
+                const v = g.fn ? this.dateFn(g, this.valueAt(row, r)) : this.valueAt(row, r);
                 return v === null
                     ? '\u0000null'
                     : v instanceof ApexId
@@ -554,7 +570,7 @@ export class QueryRunner {
                     const r = this.resolve(def, item.path, q.alias);
                     const v = grp.length
                         ? item.fn
-                            ? applyDateFn(item.fn, this.valueAt(grp[0], r))
+                            ? this.dateFn(item, this.valueAt(grp[0], r))
                             : this.valueAt(grp[0], r)
                         : null;
                     rec.setRaw(item.fn ? `expr${expr++}` : r.field.name, v);
@@ -714,30 +730,34 @@ export function literalValue(v: Literal, field: FieldDef | undefined): unknown {
     }
 }
 
-function applyDateFn(fn: string, v: unknown): unknown {
+function applyDateFn(fn: string, v: unknown, timeZone: string): unknown {
     if (v === null) return null;
-    const d =
-        v instanceof ApexDatetime
-            ? new Date(v.ms)
-            : v instanceof ApexDate
-              ? new Date(v.toEpochDay() * 86400000)
-              : null;
-    if (!d) qerr(`${fn.toUpperCase()} needs a date or datetime field`);
+    let d: { year: number; month: number; day: number; hour: number; weekday: number };
+    if (v instanceof ApexDatetime) d = localParts(v.ms, timeZone);
+    else if (v instanceof ApexDate)
+        d = {
+            year: v.year,
+            month: v.month,
+            day: v.day,
+            hour: 0,
+            weekday: (((v.toEpochDay() + 4) % 7) + 7) % 7
+        };
+    else return qerr(`${fn.toUpperCase()} needs a date or datetime field`);
     switch (fn) {
         case 'calendar_year':
-            return d.getUTCFullYear();
+            return d.year;
         case 'calendar_month':
-            return d.getUTCMonth() + 1;
+            return d.month;
         case 'calendar_quarter':
-            return Math.floor(d.getUTCMonth() / 3) + 1;
+            return Math.floor((d.month - 1) / 3) + 1;
         case 'day_in_month':
-            return d.getUTCDate();
+            return d.day;
         case 'day_in_week':
-            return d.getUTCDay() + 1;
+            return d.weekday + 1;
         case 'hour_in_day':
-            return d.getUTCHours();
+            return d.hour;
         case 'day_only':
-            return new ApexDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+            return new ApexDate(d.year, d.month, d.day);
         default:
             return qerr(`not supported locally: date function ${fn.toUpperCase()}`);
     }

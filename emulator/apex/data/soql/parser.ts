@@ -519,7 +519,15 @@ class Parser {
             this.i += 2;
             const inner = this.fieldRef();
             this.expectOp(')');
-            return { kind: 'field', path: inner.path, fn: t.v.toLowerCase() };
+            // "You can use convertTimezone() in a date function to convert dateTime fields to the user's
+            // time zone" (SOQL and SOSL Reference, "convertTimezone()"): HOUR_IN_DAY(convertTimezone(f)).
+            const userZone = inner.fn === 'converttimezone';
+            return {
+                kind: 'field',
+                path: inner.path,
+                fn: t.v.toLowerCase(),
+                ...(userZone ? { userZone } : {})
+            };
         }
         const path = [this.ident()];
         while (this.acceptOp('.')) path.push(this.ident());
