@@ -209,7 +209,8 @@ function relationshipName(def: ObjectDef, lc: string): string | undefined {
 }
 
 const NUMERIC = new Set(['double', 'currency', 'percent']);
-const STRINGY = new Set([
+/** Field types whose values are Strings in Apex. */
+export const STRINGY = new Set([
     'string',
     'textarea',
     'email',

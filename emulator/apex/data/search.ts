@@ -22,7 +22,7 @@
 import type { ApexId } from '../runtime/values.js';
 import type { Row } from './db.js';
 import { ApexSignal } from './errors.js';
-import type { SObjectRecord } from './record.js';
+import { STRINGY, type SObjectRecord } from './record.js';
 import type { FieldDef, ObjectDef } from './schema.js';
 import type { Bind, SearchGroup, SoslQuery } from './soql/ast.js';
 import { QueryRunner, type QueryEnv } from './soql/eval.js';
@@ -53,17 +53,6 @@ const NAME_FIELD_EXTRAS: Readonly<Record<string, readonly string[]>> = {
     Task: ['Subject'],
     User: ['CommunityNickname']
 };
-
-const TEXT_TYPES = new Set([
-    'string',
-    'textarea',
-    'email',
-    'url',
-    'phone',
-    'picklist',
-    'multipicklist',
-    'combobox'
-]);
 
 function searchError(message: string): never {
     throw new ApexSignal('SearchException', message);
@@ -141,7 +130,10 @@ export function distribute(counts: readonly number[], limit: number): number[] {
 
 /** The fields a search group covers on one object ("IN SearchGroup"). */
 function searchFields(def: ObjectDef, group: SearchGroup): FieldDef[] {
-    const all = [...def.fields.values()].filter((f) => TEXT_TYPES.has(f.type) && f.name !== 'Id');
+    // Text fields only: "Numeric fields aren't searchable"; encrypted text is not indexed.
+    const all = [...def.fields.values()].filter(
+        (f) => STRINGY.has(f.type) && f.type !== 'encryptedstring' && f.name !== 'Id'
+    );
     switch (group) {
         case 'EMAIL':
             return all.filter((f) => f.type === 'email');
