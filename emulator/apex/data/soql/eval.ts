@@ -740,7 +740,7 @@ function applyDateFn(fn: string, v: unknown, timeZone: string): unknown {
             month: v.month,
             day: v.day,
             hour: 0,
-            weekday: (((v.toEpochDay() + 4) % 7) + 7) % 7
+            weekday: weekdayOf(v.toEpochDay())
         };
     else return qerr(`${fn.toUpperCase()} needs a date or datetime field`);
     switch (fn) {
@@ -765,6 +765,11 @@ function applyDateFn(fn: string, v: unknown, timeZone: string): unknown {
 
 const DAY = 86400000;
 
+/** Day of the week of an epoch day, 0 = Sunday (1970-01-01 was a Thursday). */
+function weekdayOf(epochDay: number): number {
+    return (((epochDay + 4) % 7) + 7) % 7;
+}
+
 /**
  * [first day, day after the last) of a date literal, in epoch days of the user's calendar (SOQL and SOSL
  * Reference, "Date Formats and Date Literals in WHERE"). `today` is the user's current date as an epoch
@@ -780,7 +785,7 @@ export function dateLiteralDays(
     const d = ApexDate.fromEpochDay(today);
     const y = d.year;
     const m = d.month - 1;
-    const weekday = (((today + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+    const weekday = weekdayOf(today);
     const week = today - ((weekday - weekStart + 7) % 7);
     const day = (utcMs: number) => Math.round(utcMs / DAY);
     const month = (k: number) => day(Date.UTC(y, m + k, 1));
