@@ -25,6 +25,7 @@ import { DataOrg } from './org.js';
 import { SObjectRecord, lowerName } from './record.js';
 import { loadProjectSchema, type ObjectDef, type Schema } from './schema.js';
 import type { QueryResult } from './soql/eval.js';
+import type { SearchResult } from './search.js';
 import type { Bind } from './soql/ast.js';
 
 /** Key in `ctx.test.extra` of the ids given to Test.setFixedSearchResults in the running test method. */
@@ -153,18 +154,14 @@ export class DataSide {
      * (Execution Governors and Limits). In a test method the rows are the ids of Test.setFixedSearchResults,
      * none when it was not called (Apex Developer Guide, "Adding SOSL Queries to Unit Tests").
      */
-    search(ctx: ApexContext, text: string, bind: (b: Bind) => unknown, userMode = false): ApexList {
+    search(ctx: ApexContext, text: string, bind: (b: Bind) => unknown, userMode = false): SearchResult[] {
         const org = this.sync(ctx);
         if (++ctx.limits.soslQueries > LIMIT_MAXIMA.soslQueries)
             throw new ApexError('LimitException', `Too many SOSL queries: ${ctx.limits.soslQueries}`);
         const fixed = ctx.test.running
             ? ((ctx.test.extra.get(FIXED_SEARCH_RESULTS) as ApexId[] | undefined) ?? [])
             : null;
-        const lists = translate(ctx, () => org.search(text, bind, { userMode, fixedIds: fixed }));
-        return new ApexList(
-            listOf(T.sobject),
-            lists.map((l) => recordList(l.def, l.records))
-        );
+        return translate(ctx, () => org.search(text, bind, { userMode, fixedIds: fixed }));
     }
 
     dml(
@@ -327,6 +324,14 @@ export function mergeRecords(schema: Schema, value: unknown, pos: SourcePos): SO
     });
 }
 
+/** A SOSL result as Apex sees it: List<List<SObject>>, one list per RETURNING object. */
+export function searchValue(lists: readonly SearchResult[]): ApexList {
+    return new ApexList(
+        listOf(T.sobject),
+        lists.map((l) => recordList(l.def, l.records))
+    );
+}
+
 /** Converts a query result into what Apex sees: List<SObject> rows, or the Integer of COUNT(). */
 export function resultValue(res: QueryResult): unknown {
     if (res.kind === 'count') return res.count;
@@ -349,7 +354,7 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
     };
     h.sosl = {
         search(ctx, node, binds) {
-            return side.search(ctx, node.text, (b) => binds(b.index));
+            return searchValue(side.search(ctx, node.text, (b) => binds(b.index)));
         }
     };
     h.dml = {
