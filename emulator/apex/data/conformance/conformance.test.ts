@@ -1,6 +1,6 @@
 /**
- * Data-side conformance suite: SOQL, DML, triggers, async and callouts. Every `*.apex` file here holds
- * cases in the format of ../../conformance/ (`// @case`, `@doc`, `@quote`, `@inferred`, `@expect`,
+ * Data-side conformance suite: SOQL, SOSL, DML (with merge), triggers, async and callouts. Every `*.apex` file
+ * here holds cases in the format of ../../conformance/ (`// @case`, `@doc`, `@quote`, `@inferred`, `@expect`,
  * `@error`) plus `// @context test`, which runs the case as test code (Test.startTest/stopTest, Test.setMock,
  * async jobs run at Test.stopTest). Each case starts from a freshly seeded org and runs as anonymous Apex
  * with the triggers of ./src (Account, Contact) and ConformanceLog.
