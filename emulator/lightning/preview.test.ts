@@ -24,7 +24,7 @@ import { DEMO_BUSINESS_USER_ID, DEMO_DOMAIN } from '../trustpilot/seed.ts';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../trustpilot/server.ts';
 import { demoSeedApex, DEMO_CONTACTS, permissionSeedApex } from './demo-seed.ts';
 import { readLabels, readPages } from './metadata.ts';
-import { openOrg, type PreviewOrg } from './org.ts';
+import { openOrg, type PlainRecord, type PreviewOrg } from './org.ts';
 import { apexLiteral, credentialsFile } from './runtime-org.ts';
 import { combineFilters, filterCondition, isLocalHost, soqlString } from './server.ts';
 import {
@@ -168,12 +168,13 @@ describe('state codec', () => {
         assert.throws(() => encodeValue({ some: 'object' }), /cannot persist/);
     });
     it('round-trips an Apex object with collections and enums, without running a constructor', () => {
-        const cls: ClassLike = {
+        // A stand-in for the interpreter's class (the codec reads only its name).
+        const cls = {
             name: 'syncjob',
             displayName: 'SyncJob',
             superclass: null,
-            isSubtypeOf: (n) => n === 'syncjob'
-        };
+            isSubtypeOf: (n: string) => n === 'syncjob'
+        } as unknown as ClassLike;
         const kinds: EnumLike = { name: 'kind', displayName: 'Kind', values: [] };
         const nightly = new EnumValue(kinds, 'NIGHTLY', 0);
         (kinds.values as EnumValue[]).push(nightly);
@@ -252,9 +253,24 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
             },
             schema
         );
+    /**
+     * The simulator's admin API. The runtime blocks this process while it runs Apex, so the simulator may
+     * have closed an idle kept-alive connection meanwhile: a failed fetch is tried once more.
+     */
+    const simAdmin = async (path: string, body?: unknown): Promise<unknown> => {
+        const init: RequestInit =
+            body === undefined
+                ? {}
+                : {
+                      method: 'POST',
+                      headers: { 'content-type': 'application/json' },
+                      body: JSON.stringify(body)
+                  };
+        const res = await fetch(`${simUrl}${path}`, init).catch(() => fetch(`${simUrl}${path}`, init));
+        return res.json();
+    };
     const tokenRequests = async () =>
-        ((await (await fetch(`${simUrl}/_admin/requests?route=token`)).json()) as { requests: unknown[] })
-            .requests.length;
+        ((await simAdmin('/_admin/requests?route=token')) as { requests: unknown[] }).requests.length;
 
     before(async () => {
         dir = mkdtempSync(join(tmpdir(), 'tp-preview-restart-'));
@@ -303,7 +319,7 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
                 await org.query(
                     "SELECT Id, CronJobDetail.Name, CronExpression, NextFireTime, OwnerId, TimesTriggered FROM CronTrigger WHERE State = 'WAITING' ORDER BY Id"
                 )
-            ).map((r) => ({ ...r, attributes: undefined }));
+            ).map((r): PlainRecord => ({ ...r, attributes: undefined }));
         const scheduled = await cronOf(first);
         assert.ok(scheduled.length >= 2, 'connecting schedules the review sync and the invitation sweep');
         first.save(stateFile());
@@ -343,5 +359,21 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
         assert.ok((await tokenRequests()) > tokensBefore, 'a new OAuth token was obtained after the reopen');
         const owners = new Set(scheduled.map((r) => r.OwnerId));
         assert.deepEqual([...owners], [second.userId], 'the jobs run as the user who connected');
+
+        // Days later on the org's clock (the simulator's moves with it, as the preview's clock does): the
+        // token cached earlier has expired there, so the syncs that come due fetch a fresh one.
+        const fiveDays = 5 * 86_400_000;
+        const beforeDays = second.now().toISOString();
+        await simAdmin('/_admin/clock', { advanceMs: fiveDays });
+        await second.advanceClock(fiveDays);
+        const later = await second.query(
+            `SELECT Job_Type__c, Status__c, Last_Error__c FROM Sync_Job__c WHERE CreatedDate > ${beforeDays}`
+        );
+        assert.ok(later.length > 0, 'the scheduled syncs ran five days later');
+        assert.deepEqual(
+            later.filter((r) => r.Status__c !== 'Completed'),
+            [],
+            'and completed, with a fresh token'
+        );
     });
 });

@@ -438,11 +438,12 @@ function restoreSchedules(rt: Runtime, saved: PersistedSchedule[] | undefined): 
                 : { ...base, id: userId, customPermissions: new Set<string>(), extra: {} };
         if (restoreScheduledJob(rt.interp, id, decodeApexValue(s.job, types), runAs)) restored.add(id.to15());
     }
-    for (const row of JSON.parse(line.slice(RESULT_MARK.length)) as PlainRecord[]) {
-        if (restored.has(String(row.Id).slice(0, 15))) continue;
-        const name = String((row.CronJobDetail as PlainRecord | undefined)?.Name ?? row.Id);
+    const lost = (JSON.parse(line.slice(RESULT_MARK.length)) as PlainRecord[])
+        .filter((row) => !restored.has(String(row.Id).slice(0, 15)))
+        .map((row) => String((row.CronJobDetail as PlainRecord | undefined)?.Name ?? row.Id));
+    if (lost.length)
         console.warn(
-            `Scheduled job "${name}" was saved without its job and will not run: disconnect and connect again in Settings.`
+            `This org was saved without the jobs of ${lost.length} scheduled job(s) (${lost.join(', ')}): ` +
+                'they will not run. In Settings, Disconnect and connect again to schedule them anew.'
         );
-    }
 }

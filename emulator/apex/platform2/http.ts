@@ -242,7 +242,8 @@ function namedCredentialCall(
             );
         const key = `${ext.name}/${principal}`.toLowerCase();
         let tok = tokens.get(key);
-        if (!tok || tok.expires < Date.now()) {
+        // The token's lifetime runs on the org's clock (the local simulator follows it when it is advanced).
+        if (!tok || tok.expires < ctx.now()) {
             const tokenUrl = ext.params.find((p) => p.type === 'AuthProviderUrl')?.value ?? '';
             const id = cred.values.get('clientid') ?? '';
             const secret = cred.values.get('clientsecret') ?? '';
@@ -265,7 +266,7 @@ function namedCredentialCall(
             const j = JSON.parse(resp.body) as { access_token?: string; expires_in?: number | string };
             tok = {
                 token: j.access_token ?? '',
-                expires: Date.now() + Number(j.expires_in ?? 3600) * 1000 - 60000
+                expires: ctx.now() + Number(j.expires_in ?? 3600) * 1000 - 60000
             };
             tokens.set(key, tok);
         }
