@@ -158,17 +158,32 @@ function tokens(text: string): string[] {
         .filter((t) => t.length > 0);
 }
 
+/**
+ * The search index: tokens of each field of a row, kept per row version (DML replaces a row's values Map, so an
+ * updated row is indexed again and a rolled-back one finds its earlier entry).
+ */
+const index = new WeakMap<Map<string, unknown>, Map<string, string[] | null>>();
+
+function tokensOf(row: Row, f: FieldDef): string[] | null {
+    let entry = index.get(row.values);
+    if (!entry) {
+        entry = new Map();
+        index.set(row.values, entry);
+    }
+    const lc = f.name.toLowerCase();
+    let t = entry.get(lc);
+    if (t === undefined) {
+        const v = row.values.get(lc);
+        t = v === null || v === undefined || v === '' ? null : tokens(String(v));
+        // Phone numbers also match by their digits alone ("(415) 555-1212" and 4155551212).
+        if (t && f.type === 'phone') t.push(String(v).replace(/\D/g, ''));
+        entry.set(lc, t);
+    }
+    return t;
+}
+
 function matchRow(expr: SearchExpr, row: Row, fields: readonly FieldDef[]): boolean {
-    const fieldTokens = fields
-        .map((f) => {
-            const v = row.values.get(f.name.toLowerCase());
-            if (v === null || v === undefined || v === '') return null;
-            const t = tokens(String(v));
-            // Phone numbers also match by their digits alone ("(415) 555-1212" and 4155551212).
-            if (f.type === 'phone') t.push(String(v).replace(/\D/g, ''));
-            return t;
-        })
-        .filter((t): t is string[] => t !== null);
+    const fieldTokens = fields.map((f) => tokensOf(row, f)).filter((t): t is string[] => t !== null);
     const test = (e: SearchExpr): boolean => {
         switch (e.kind) {
             case 'and':
