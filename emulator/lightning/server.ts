@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { ROOT } from '../../scripts/lib/files.ts';
 import type { FieldDef, ObjectDef, Schema } from '../apex/data/schema.ts';
 import { OUT_DIR } from './build.ts';
@@ -587,7 +587,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
     const serveFile = (res: ServerResponse, base: string, rel: string) => {
         const file = normalize(join(base, rel));
-        if (!file.startsWith(base) || !existsSync(file) || !statSync(file).isFile()) {
+        if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
             res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
             return;
         }
@@ -655,6 +655,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
             sendJson(res, 404, { message: `no such endpoint: ${path}` });
         } else if (path.startsWith('/assets/')) {
             serveFile(res, SLDS_ASSETS, path.slice('/assets/'.length));
+        } else if (path === '/favicon.ico') {
+            // The preview has no icon: an empty answer instead of a 404 error in every page's console.
+            res.writeHead(204).end();
         } else if (path === '/' || path === '/index.html') {
             serveFile(res, OUT_DIR, 'index.html');
         } else {
