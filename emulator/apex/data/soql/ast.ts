@@ -26,6 +26,8 @@ export interface FieldRef {
     readonly fn?: string;
     /** `convertTimezone()` inside the date function: a dateTime is taken in the running user's time zone. */
     readonly userZone?: boolean;
+    /** `SELECT Name n ... GROUP BY Name`: the field's name in the AggregateResult (aggregate queries only). */
+    readonly alias?: string;
 }
 
 export type SelectItem =

@@ -120,6 +120,11 @@ export class QueryRunner {
         }
         if (q.select.some((s) => s.kind === 'count'))
             qerr('COUNT() must be the only element in the SELECT list');
+        const aliased = q.select.find((s) => s.kind === 'field' && s.alias);
+        if (aliased && !hasAgg)
+            qerr(
+                `not supported locally: a field alias outside an aggregate query (${(aliased as FieldRef).alias})`
+            );
         if (hasAgg)
             return {
                 kind: 'rows',
@@ -573,7 +578,7 @@ export class QueryRunner {
                             ? this.dateFn(item, this.valueAt(grp[0], r))
                             : this.valueAt(grp[0], r)
                         : null;
-                    rec.setRaw(item.fn ? `expr${expr++}` : r.field.name, v);
+                    rec.setRaw(item.alias ?? (item.fn ? `expr${expr++}` : r.field.name), v);
                 } else if (item.kind === 'agg') {
                     const name = item.alias ?? `expr${expr++}`;
                     rec.setRaw(name, this.aggValue(item, grp, def, q.alias));

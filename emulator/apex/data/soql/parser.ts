@@ -487,16 +487,24 @@ class Parser {
                     continue;
                 }
                 if (DATE_FNS.has(fn)) {
-                    const f = this.fieldRef();
-                    items.push(f);
-                    this.alias();
+                    items.push(this.aliased(this.fieldRef()));
                     continue;
                 }
                 this.fail(`function ${t.v} is not supported locally`);
             }
-            items.push(this.fieldRef());
+            items.push(this.aliased(this.fieldRef()));
         } while (this.acceptOp(','));
         return items;
+    }
+
+    /**
+     * "You can use an alias for any field or aggregated field in a SELECT statement in a SOQL query.
+     * Specify the alias directly after the associated field." (SOQL and SOSL Reference, "Use Aliases with
+     * GROUP BY"). The evaluator accepts it in aggregate queries only.
+     */
+    private aliased(f: FieldRef): FieldRef {
+        const alias = this.alias();
+        return alias ? { ...f, alias } : f;
     }
 
     private alias(): string | null {
