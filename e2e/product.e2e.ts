@@ -5,6 +5,9 @@
  * Screenshots: test-results/e2e/. Run with `npm run test:e2e`.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO_BUSINESS_USER_ID, DEMO_DOMAIN } from '../emulator/trustpilot/seed.ts';
@@ -16,6 +19,7 @@ import {
     eventually,
     label,
     preview,
+    RESULTS,
     runJobs,
     sim,
     startProduct,
@@ -43,6 +47,8 @@ interface ListView {
 }
 
 let product: Product;
+/** The org's state folder, kept across the restart step. */
+const stateDir = mkdtempSync(join(tmpdir(), 'tp-e2e-state-'));
 let browser: Launched;
 let page: Page;
 const dialogs: string[] = [];
@@ -131,8 +137,25 @@ async function enableRule(
     await page.getByText(label('TP_Rule_Saved')).first().waitFor();
 }
 
+/**
+ * A step of the suite: on failure the page is saved as `failed-<step>.png` beside the screenshots, so a
+ * CI failure shows what the user would have seen.
+ */
+function step(name: string, body: () => Promise<void>): void {
+    it(name, async () => {
+        try {
+            await body();
+        } catch (e) {
+            const file = `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`;
+            mkdirSync(RESULTS, { recursive: true });
+            await page.screenshot({ path: join(RESULTS, file), fullPage: true }).catch(() => undefined);
+            throw e;
+        }
+    });
+}
+
 before(async () => {
-    product = await startProduct();
+    product = await startProduct(stateDir);
     browser = await launch();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('dialog', (d) => {
@@ -144,10 +167,11 @@ before(async () => {
 after(async () => {
     await browser?.close();
     await product?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe('the product, end to end', () => {
-    it('shows every screen, accessible, before connecting', async () => {
+    step('shows every screen, accessible, before connecting', async () => {
         for (const [hash, name] of [
             ['#/n/Trustpilot_Home', 'home-empty'],
             ['#/o/Review__c/list', 'reviews-empty'],
@@ -160,24 +184,27 @@ describe('the product, end to end', () => {
         }
     });
 
-    it('connects with the API key and secret entered in Settings (OAuth against the simulator)', async () => {
-        await sim.post('/_admin/faults', []);
-        await open('#/n/Trustpilot_Settings');
-        await page.getByLabel(label('TP_Settings_Api_Key')).fill(DEMO_API_KEY);
-        await page.getByLabel(label('TP_Settings_Api_Secret')).fill(DEMO_API_SECRET);
-        await page.getByLabel(label('TP_Settings_Domain')).fill(DEMO_DOMAIN);
-        await page.getByLabel(label('TP_Settings_Business_User_Id')).fill(DEMO_BUSINESS_USER_ID);
-        await page.getByRole('button', { name: label('TP_Settings_Connect') }).click();
-        await page.getByText('Northwind Outfitters').first().waitFor({ timeout: 30_000 });
-        const log = (await sim.get<{ requests: SimRequest[] }>('/_admin/requests')).requests;
-        assert.ok(
-            log.some((r) => r.route === 'businessUnits.find' && r.status === 200),
-            'the business unit was found by domain'
-        );
-        await assertAccessible('settings-connected');
-    });
+    step(
+        'connects with the API key and secret entered in Settings (OAuth against the simulator)',
+        async () => {
+            await sim.post('/_admin/faults', []);
+            await open('#/n/Trustpilot_Settings');
+            await page.getByLabel(label('TP_Settings_Api_Key')).fill(DEMO_API_KEY);
+            await page.getByLabel(label('TP_Settings_Api_Secret')).fill(DEMO_API_SECRET);
+            await page.getByLabel(label('TP_Settings_Domain')).fill(DEMO_DOMAIN);
+            await page.getByLabel(label('TP_Settings_Business_User_Id')).fill(DEMO_BUSINESS_USER_ID);
+            await page.getByRole('button', { name: label('TP_Settings_Connect') }).click();
+            await page.getByText('Northwind Outfitters').first().waitFor({ timeout: 30_000 });
+            const log = (await sim.get<{ requests: SimRequest[] }>('/_admin/requests')).requests;
+            assert.ok(
+                log.some((r) => r.route === 'businessUnits.find' && r.status === 200),
+                'the business unit was found by domain'
+            );
+            await assertAccessible('settings-connected');
+        }
+    );
 
-    it('imports reviews and Home shows the simulator’s counts', async () => {
+    step('imports reviews and Home shows the simulator’s counts', async () => {
         await settingsTab(label('TP_Settings_Tab_Import'));
         await page.getByRole('button', { name: label('TP_Import_Button') }).click();
         const stats = await sim.get<{
@@ -229,7 +256,7 @@ describe('the product, end to end', () => {
         await assertAccessible('home');
     });
 
-    it('shows a review whose text is markup as text, never as markup', async () => {
+    step('shows a review whose text is markup as text, never as markup', async () => {
         const reviews = await preview<ListView>('/api/preview/listView', {
             objectApiName: 'Review__c',
             listView: 'All'
@@ -249,7 +276,7 @@ describe('the product, end to end', () => {
         await assertAccessible('review-record');
     });
 
-    it('posts a reply and the simulator stores it', async () => {
+    step('posts a reply and the simulator stores it', async () => {
         const reviews = await preview<ListView>('/api/preview/listView', {
             objectApiName: 'Review__c',
             listView: 'Recent_service_reviews'
@@ -267,47 +294,50 @@ describe('the product, end to end', () => {
         assert.ok(stored);
     });
 
-    it('sends one invitation when an Opportunity reaches the trigger stage, with recipient, reference and SKUs', async () => {
-        await enableRule(
-            'opportunity',
-            label('TP_Settings_Tab_Opportunities'),
-            'Closed Won',
-            label('TP_Rule_Recipient_Primary_Contact_Role'),
-            undefined,
-            label('TP_Rule_Type_Service_Product')
-        );
-        const opp = await demoRecord('Opportunity', 0);
-        const before = (await invitations()).length;
-        await setStage(opp.id, 'Closed Won');
-        await open('#/n/Trustpilot_Invitation_Status');
-        // Delay 0: the dispatcher may already have sent it by the time the page renders.
-        const states = [label('TP_Invitation_Status_Pending'), label('TP_Invitation_Status_Sent')];
-        await page
-            .getByText(new RegExp(`^(${states.join('|')})$`))
-            .first()
-            .waitFor();
-        const sent = await eventually('the invitation at the simulator', async () => {
-            await runJobs();
-            const list = await invitations();
-            return list.length > before ? list : undefined;
-        });
-        assert.equal(sent.length, before + 1, 'exactly one invitation');
-        const inv = sent[sent.length - 1];
-        assert.equal(
-            inv?.body.consumerEmail,
-            'ada.lovelace@example.com',
-            'the primary contact role is the recipient'
-        );
-        assert.match(inv?.body.referenceNumber ?? '', /\S/, 'a reference number is sent');
-        const p = inv?.body.productReviewInvitation;
-        const skus = p?.productSkus ?? p?.products?.map((x) => x.sku) ?? [];
-        assert.deepEqual([...skus].sort(), ['NW-BAG-20F', 'NW-TENT-2P'], 'the SKUs of the line items');
-        await open('#/n/Trustpilot_Invitation_Status');
-        await page.getByText(label('TP_Invitation_Status_Sent')).first().waitFor();
-        await assertAccessible('invitation-status');
-    });
+    step(
+        'sends one invitation when an Opportunity reaches the trigger stage, with recipient, reference and SKUs',
+        async () => {
+            await enableRule(
+                'opportunity',
+                label('TP_Settings_Tab_Opportunities'),
+                'Closed Won',
+                label('TP_Rule_Recipient_Primary_Contact_Role'),
+                undefined,
+                label('TP_Rule_Type_Service_Product')
+            );
+            const opp = await demoRecord('Opportunity', 0);
+            const before = (await invitations()).length;
+            await setStage(opp.id, 'Closed Won');
+            await open('#/n/Trustpilot_Invitation_Status');
+            // Delay 0: the dispatcher may already have sent it by the time the page renders.
+            const states = [label('TP_Invitation_Status_Pending'), label('TP_Invitation_Status_Sent')];
+            await page
+                .getByText(new RegExp(`^(${states.join('|')})$`))
+                .first()
+                .waitFor();
+            const sent = await eventually('the invitation at the simulator', async () => {
+                await runJobs();
+                const list = await invitations();
+                return list.length > before ? list : undefined;
+            });
+            assert.equal(sent.length, before + 1, 'exactly one invitation');
+            const inv = sent[sent.length - 1];
+            assert.equal(
+                inv?.body.consumerEmail,
+                'ada.lovelace@example.com',
+                'the primary contact role is the recipient'
+            );
+            assert.match(inv?.body.referenceNumber ?? '', /\S/, 'a reference number is sent');
+            const p = inv?.body.productReviewInvitation;
+            const skus = p?.productSkus ?? p?.products?.map((x) => x.sku) ?? [];
+            assert.deepEqual([...skus].sort(), ['NW-BAG-20F', 'NW-TENT-2P'], 'the SKUs of the line items');
+            await open('#/n/Trustpilot_Invitation_Status');
+            await page.getByText(label('TP_Invitation_Status_Sent')).first().waitFor();
+            await assertAccessible('invitation-status');
+        }
+    );
 
-    it('sends the same for an Order (Bill To) and a Case (Case Contact)', async () => {
+    step('sends the same for an Order (Bill To) and a Case (Case Contact)', async () => {
         await enableRule(
             'order',
             label('TP_Settings_Tab_Orders'),
@@ -339,36 +369,39 @@ describe('the product, end to end', () => {
         );
     });
 
-    it('skips a contact invited within the cool-down: a Skipped row on Invitation Status, nothing sent', async () => {
-        // Order 0 is billed to Ada, whom the Opportunity step invited: the default 30-day cool-down holds.
-        await settingsTab(label('TP_Settings_Tab_General'));
-        const coolDownDays = await page.getByLabel(label('TP_General_Cool_Down')).inputValue();
-        assert.equal(coolDownDays, '30', 'the default cool-down is on');
-        const reason = label('TP_Invitation_Skip_Cool_Down').replace('{0}', coolDownDays);
-        const before = (await invitations()).length;
-        const order = await demoRecord('Order', 0);
-        await setStage(order.id, 'Activated');
-        const row = page.locator('tr', { hasText: reason });
-        await eventually('the skipped invitation on Invitation Status', async () => {
-            await runJobs();
-            await open('#/n/Trustpilot_Invitation_Status');
-            return (await row.count()) ? true : undefined;
-        }).catch(withOrgInvitations);
-        assert.equal(await row.count(), 1, 'one invitation skipped for the cool-down');
-        const cells = await row.locator('td, th').allInnerTexts();
-        assert.ok(
-            cells.includes(label('TP_Invitation_Status_Skipped')),
-            `status Skipped: ${cells.join(' | ')}`
-        );
-        assert.ok(
-            cells.some((c) => c.includes('Ada Lovelace') || c.includes('ada.lovelace@example.com')),
-            `the recipient is Ada: ${cells.join(' | ')}`
-        );
-        await runJobs(15 * 60_000);
-        assert.equal((await invitations()).length, before, 'nothing reached the simulator');
-    });
+    step(
+        'skips a contact invited within the cool-down: a Skipped row on Invitation Status, nothing sent',
+        async () => {
+            // Order 0 is billed to Ada, whom the Opportunity step invited: the default 30-day cool-down holds.
+            await settingsTab(label('TP_Settings_Tab_General'));
+            const coolDownDays = await page.getByLabel(label('TP_General_Cool_Down')).inputValue();
+            assert.equal(coolDownDays, '30', 'the default cool-down is on');
+            const reason = label('TP_Invitation_Skip_Cool_Down').replace('{0}', coolDownDays);
+            const before = (await invitations()).length;
+            const order = await demoRecord('Order', 0);
+            await setStage(order.id, 'Activated');
+            const row = page.locator('tr', { hasText: reason });
+            await eventually('the skipped invitation on Invitation Status', async () => {
+                await runJobs();
+                await open('#/n/Trustpilot_Invitation_Status');
+                return (await row.count()) ? true : undefined;
+            }).catch(withOrgInvitations);
+            assert.equal(await row.count(), 1, 'one invitation skipped for the cool-down');
+            const cells = await row.locator('td, th').allInnerTexts();
+            assert.ok(
+                cells.includes(label('TP_Invitation_Status_Skipped')),
+                `status Skipped: ${cells.join(' | ')}`
+            );
+            assert.ok(
+                cells.some((c) => c.includes('Ada Lovelace') || c.includes('ada.lovelace@example.com')),
+                `the recipient is Ada: ${cells.join(' | ')}`
+            );
+            await runJobs(15 * 60_000);
+            assert.equal((await invitations()).length, before, 'nothing reached the simulator');
+        }
+    );
 
-    it('retries through a 429 and then a 500 until the invitation is sent', async () => {
+    step('retries through a 429 and then a 500 until the invitation is sent', async () => {
         await sim.post('/_admin/faults', [
             { route: 'invitations.create', status: 429, retryAfter: 1 },
             { route: 'invitations.create', status: 500 }
@@ -392,7 +425,7 @@ describe('the product, end to end', () => {
         assert.deepEqual(tail, [429, 500, 202], 'answered 429, then 500, then accepted');
     });
 
-    it('creates a Business Generated Link that the simulator’s verifier accepts', async () => {
+    step('creates a Business Generated Link that the simulator’s verifier accepts', async () => {
         await settingsTab(label('TP_Settings_Tab_Links'));
         await page.getByRole('button', { name: label('TP_Keys_Manage') }).click();
         await page.getByLabel(label('TP_Keys_Encryption_Key')).fill(DEMO_BGL_KEYS.encryptionKey);
@@ -429,5 +462,31 @@ describe('the product, end to end', () => {
         });
         assert.equal(verified.ok, true);
         assert.equal(verified.payload.email, 'margaret.h@example.com');
+    });
+    step('keeps the org connected and its jobs scheduled across a restart (Ctrl-C, npm start)', async () => {
+        await product.stop();
+        product = await startProduct(stateDir);
+        assert.doesNotMatch(product.output(), /will not run/, 'every scheduled job was restored');
+        // The restarted simulator's request log starts empty. Within the hour the scheduled review sync
+        // fires and pages through reviews with a token obtained with the key and secret kept on disk.
+        const requests = async (route: string) =>
+            (await sim.get<{ requests: SimRequest[] }>(`/_admin/requests?route=${route}`)).requests;
+        const { jobsRun } = await runJobs(60 * 60_000);
+        assert.ok(jobsRun > 0, 'the scheduled jobs ran after the restart');
+        assert.ok(
+            (await requests('token')).some((r) => r.status === 200),
+            'a token was obtained with the kept credentials'
+        );
+        assert.ok(
+            (await requests('reviews.list')).some((r) => r.status === 200),
+            'the scheduled sync read reviews'
+        );
+        await open('#/n/Trustpilot_Settings');
+        await page.getByText('Northwind Outfitters').first().waitFor();
+        assert.equal(
+            await page.getByLabel(label('TP_Settings_Api_Secret')).inputValue(),
+            '',
+            'the secret is never sent back to the browser'
+        );
     });
 });
