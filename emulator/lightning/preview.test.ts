@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -303,7 +303,7 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
         rmSync(dir, { recursive: true, force: true });
     });
 
-    it('keeps the schedules and the credentials: the review sync runs with them after a reopen', async () => {
+    it('keeps the schedules and the credentials: the review sync runs with them after a reopen', async (t) => {
         const first = await reopen();
         await first.runAnonymous(permissionSeedApex());
         await first.invokeAura('ConnectionSettingsController', 'saveCredentials', {
@@ -375,5 +375,20 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
             [],
             'and completed, with a fresh token'
         );
+
+        // A saved job whose class is gone (e.g. renamed since) does not stop the org from opening: it is
+        // reported as a job that will not run.
+        second.save(stateFile());
+        const state = JSON.parse(readFileSync(stateFile(), 'utf8')) as {
+            schedules: { job: { cls: string } }[];
+        };
+        assert.ok(state.schedules.length >= 2, 'the schedules are saved');
+        for (const sch of state.schedules) sch.job.cls = 'nosuchschedulable';
+        writeFileSync(stateFile(), JSON.stringify(state));
+        const warnings: string[] = [];
+        t.mock.method(console, 'warn', (m: string) => warnings.push(m));
+        await reopen();
+        assert.match(warnings.join('\n'), /no longer in the code/, 'the missing class is named');
+        assert.match(warnings.join('\n'), /will not run/, 'the user learns the jobs will not run');
     });
 });

@@ -102,6 +102,14 @@ function writeAtomically(file: string, text: string, mode: number): void {
     renameSync(tmp, file);
 }
 
+const warned = new Set<string>();
+/** A warning about one thing (e.g. a trigger id), printed once per process. */
+function warnOnce(key: string, message: string): void {
+    if (warned.has(key)) return;
+    warned.add(key);
+    console.warn(message);
+}
+
 const RESULT_MARK = '__PREVIEW_RESULT__';
 const apexString = (s: string) =>
     `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
@@ -387,11 +395,23 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
                 version: 1,
                 clockOffsetMs,
                 snapshot: encodeSnapshot(side.org.db.snapshot()),
-                schedules: scheduledJobs(rt.interp).map((s) => ({
-                    triggerId: s.triggerId.v,
-                    runAsUserId: s.runAs.id.v,
-                    job: encodeApexValue(s.job)
-                }))
+                schedules: scheduledJobs(rt.interp).flatMap((s) => {
+                    try {
+                        return [
+                            {
+                                triggerId: s.triggerId.v,
+                                runAsUserId: s.runAs.id.v,
+                                job: encodeApexValue(s.job)
+                            }
+                        ];
+                    } catch (e) {
+                        warnOnce(
+                            s.triggerId.v,
+                            `A scheduled job cannot be saved (${(e as Error).message}): it will not run after a restart.`
+                        );
+                        return [];
+                    }
+                })
             };
             writeAtomically(file, JSON.stringify(state), 0o644);
             // Secrets: readable by this user only, and only while there are any.
@@ -406,8 +426,9 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
 
 /**
  * Registers the saved scheduled jobs again on their CronTrigger rows, running as the users who
- * scheduled them. A WAITING row without a saved job (state written before schedules were kept) is
- * reported: its job cannot run until it is scheduled again (Settings: disconnect and connect).
+ * scheduled them. A WAITING row without a job that can be restored (state written before schedules
+ * were kept, a job whose state could not be saved, a class no longer in the code) is reported: it
+ * cannot run until it is scheduled again (Settings: disconnect and connect).
  */
 function restoreSchedules(rt: Runtime, saved: PersistedSchedule[] | undefined): void {
     const types: TypeResolver = {
@@ -436,7 +457,14 @@ function restoreSchedules(rt: Runtime, saved: PersistedSchedule[] | undefined): 
             base.id.to15() === userId.to15()
                 ? base
                 : { ...base, id: userId, customPermissions: new Set<string>(), extra: {} };
-        if (restoreScheduledJob(rt.interp, id, decodeApexValue(s.job, types), runAs)) restored.add(id.to15());
+        let job: unknown;
+        try {
+            job = decodeApexValue(s.job, types);
+        } catch (e) {
+            console.warn(`A saved scheduled job cannot be restored: ${(e as Error).message}`);
+            continue;
+        }
+        if (restoreScheduledJob(rt.interp, id, job, runAs)) restored.add(id.to15());
     }
     const lost = (JSON.parse(line.slice(RESULT_MARK.length)) as PlainRecord[])
         .filter((row) => !restored.has(String(row.Id).slice(0, 15)))
