@@ -16,7 +16,9 @@
  *   ParentJobResult SUCCESS or UNHANDLED_EXCEPTION.
  * - "Apex Scheduler": System.schedule(name, cronExpression, schedulable) returns the CronTrigger Id.
  * Outside tests, queued jobs run after the transaction that queued them, each in its own transaction
- * (runPendingJobs), and scheduled jobs when their next fire time is due (runDueScheduledJobs).
+ * (runPendingJobs), and scheduled jobs when their next fire time is due (runDueScheduledJobs). A host that
+ * saves its org lists the schedules (scheduledJobs) and registers them again on reopening
+ * (restoreScheduledJob).
  */
 import type { ApexContext, RunningUser } from '../runtime/context.js';
 import { ApexError } from '../runtime/errors.js';
