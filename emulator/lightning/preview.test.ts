@@ -326,6 +326,7 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
 
         const saved = readFileSync(stateFile(), 'utf8');
         assert.ok(!saved.includes(DEMO_API_SECRET), 'the org state file holds no secret');
+        assert.equal(statSync(stateFile()).mode & 0o777, 0o600, 'only the owner may read the org');
         const credentials = credentialsFile(stateFile());
         assert.equal(statSync(credentials).mode & 0o777, 0o600, 'only the owner may read the credentials');
         assert.ok(readFileSync(credentials, 'utf8').includes(DEMO_API_SECRET), 'the secret is kept');

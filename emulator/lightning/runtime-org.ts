@@ -413,7 +413,8 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
                     }
                 })
             };
-            writeAtomically(file, JSON.stringify(state), 0o644);
+            // Owner-only too: protected custom settings (BGL keys) are org data.
+            writeAtomically(file, JSON.stringify(state), 0o600);
             // Secrets: readable by this user only, and only while there are any.
             const credentials = storedCredentials();
             if (credentials.length)
