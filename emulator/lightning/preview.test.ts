@@ -391,5 +391,13 @@ describe('a restart on saved state (npm start after Ctrl-C)', () => {
         await reopen();
         assert.match(warnings.join('\n'), /no longer in the code/, 'the missing class is named');
         assert.match(warnings.join('\n'), /will not run/, 'the user learns the jobs will not run');
+
+        // A damaged credentials file stops the start with a message that quotes none of it.
+        writeFileSync(credentialsFile(stateFile()), `[{"key": "${DEMO_API_SECRET}`);
+        await assert.rejects(reopen(), (e: Error) => {
+            assert.match(e.message, /damaged: delete it/);
+            assert.ok(!e.message.includes(DEMO_API_SECRET), 'the secret is not in the message');
+            return true;
+        });
     });
 });

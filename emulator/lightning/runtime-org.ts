@@ -92,6 +92,19 @@ export function credentialsFile(stateFile: string): string {
     return stateFile.replace(/(\.json)?$/, '.credentials.json');
 }
 
+/** The saved credentials; a damaged file is reported without its content (it holds secrets). */
+function readCredentials(file: string): StoredCredential[] {
+    if (!existsSync(file)) return [];
+    try {
+        return JSON.parse(readFileSync(file, 'utf8')) as StoredCredential[];
+    } catch {
+        throw new OrgError(
+            `${file} is damaged: delete it, then enter the API key and secret again in Settings`,
+            'PreviewStateException'
+        );
+    }
+}
+
 /** Writes `text` to `file` atomically; `mode` also applies when the file exists already. */
 function writeAtomically(file: string, text: string, mode: number): void {
     mkdirSync(dirname(file), { recursive: true });
@@ -203,12 +216,7 @@ export async function openRuntimeOrg(options: OrgOptions, schema: Schema): Promi
         clockOffsetMs = saved.clockOffsetMs;
         side.org.db.restore(decodeSnapshot(saved.snapshot, schema));
         savedSchedules = saved.schedules;
-        const credentials = credentialsFile(options.stateFile);
-        restoreCredentials(
-            existsSync(credentials)
-                ? (JSON.parse(readFileSync(credentials, 'utf8')) as StoredCredential[])
-                : []
-        );
+        restoreCredentials(readCredentials(credentialsFile(options.stateFile)));
     } else {
         restoreCredentials([]);
     }
