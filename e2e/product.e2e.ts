@@ -392,6 +392,7 @@ describe('the product, end to end', () => {
                 cells.includes(label('TP_Invitation_Status_Skipped')),
                 `status Skipped: ${cells.join(' | ')}`
             );
+            assert.ok(cells.includes(order.name), `the source is order ${order.name}: ${cells.join(' | ')}`);
             assert.ok(
                 cells.some((c) => c.includes('Ada Lovelace') || c.includes('ada.lovelace@example.com')),
                 `the recipient is Ada: ${cells.join(' | ')}`
