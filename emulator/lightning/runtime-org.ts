@@ -461,11 +461,14 @@ function restoreSchedules(rt: Runtime, saved: PersistedSchedule[] | undefined): 
         const userId = ApexId.tryParse(s.runAsUserId);
         if (!id || !userId)
             throw new OrgError(`invalid saved schedule ${s.triggerId}`, 'PreviewStateException');
-        const base = rt.interp.user;
-        const runAs =
-            base.id.to15() === userId.to15()
-                ? base
-                : { ...base, id: userId, customPermissions: new Set<string>(), extra: {} };
+        // The preview runs every transaction as its one user, so every schedule was made by that user.
+        const runAs = rt.interp.user;
+        if (runAs.id.to15() !== userId.to15()) {
+            console.warn(
+                `A saved scheduled job belongs to user ${userId.v}, who this preview does not run as.`
+            );
+            continue;
+        }
         let job: unknown;
         try {
             job = decodeApexValue(s.job, types);
