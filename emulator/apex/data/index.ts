@@ -17,7 +17,7 @@ import {
     listOf,
     type TypeRef
 } from '../runtime/values.js';
-import { LIMIT_MAXIMA } from '../runtime/context.js';
+import { LIMIT_MAXIMA, limitOf, newLimitCounters, type AsyncContext } from '../runtime/context.js';
 import type { DmlOp, DmlRowResult, MergeRowResult, TriggerCall, TriggerEventName } from './dml.js';
 import { ApexSignal } from './errors.js';
 import { DmlFailure } from './dml.js';
@@ -63,8 +63,6 @@ export class DataSide {
     uncommitted: { started: boolean } | null = null;
     /** Queueable chaining depth of the job being executed (-1 outside jobs). */
     currentDepth = -1;
-    /** Jobs enqueued by the currently running job (documented: one per executing job). */
-    enqueuedByCurrent = 0;
     /** Mixed-DML state per running user (System.runAs starts a separate one). */
     private mixedByUser = new WeakMap<object, { setup: string | null; nonSetup: string | null }>();
 
@@ -436,15 +434,24 @@ export function installDataSide(rt: DataRuntime, opts: InstallOptions = {}): Dat
     };
     h.async = {
         enqueueFuture(ctx, description, run) {
-            if (++ctx.limits.futureCalls > (side.currentDepth >= 0 ? 0 : 50)) {
+            // "Maximum number of methods with the future annotation allowed per Apex invocation: 50; 0 in batch
+            // and future contexts; 50 in queueable context" (Execution Governors and Limits); "You can't call a
+            // method annotated with @future from a method that also has the @future annotation" (Future Methods).
+            const max = limitOf(ctx.limits, 'futureCalls');
+            if (max === 0)
                 throw new ApexError(
                     'AsyncException',
-                    side.currentDepth >= 0
-                        ? 'Future method cannot be called from a future or batch method'
-                        : 'Too many future calls: 51'
+                    'Future method cannot be called from a future or batch method'
                 );
-            }
-            side.queue.push({ kind: 'future', jobId: null, description, run, depth: 0, notBefore: 0 });
+            if (++ctx.limits.futureCalls > max)
+                throw new ApexError('LimitException', `Too many future calls: ${ctx.limits.futureCalls}`);
+            // Each @future call runs later in its own asynchronous transaction (callouts are not checked
+            // against `callout=true`: the hook does not carry the annotation's parameters).
+            const job = () => {
+                const err = runAsyncTransaction(ctx, side, 'future', -1, true, run);
+                if (err !== null) throw err;
+            };
+            side.queue.push({ kind: 'future', jobId: null, description, run: job, depth: 0, notBefore: 0 });
         }
     };
     side.pristine = side.org.db.snapshot();
@@ -457,6 +464,61 @@ function externalIdName(extra: unknown): string {
     if (st?.state?.field) return st.state.field.name;
     if (extra instanceof ApexObject) return String(extra.f.name ?? '');
     return String(extra);
+}
+
+/**
+ * Runs `body` as a separate asynchronous transaction of kind `kind` (null: not asynchronous Apex, e.g.
+ * Test.testInstall) with fresh limits, restoring the caller's afterwards; returns the Apex exception that
+ * ended it (its own work rolled back) or null. `allowsCallouts` false or a message refuses callouts.
+ */
+export function runAsyncTransaction(
+    ctx: ApexContext,
+    side: DataSide,
+    kind: AsyncContext | null,
+    depth: number,
+    allowsCallouts: boolean | string,
+    body: () => void
+): unknown {
+    const savedLimits = ctx.limits;
+    const savedDepth = side.currentDepth;
+    const savedForbid = side.calloutsForbidden;
+    const savedUncommitted = side.uncommitted;
+    const savedAsync = side.org.async;
+    ctx.limits = newLimitCounters(kind);
+    side.currentDepth = depth;
+    side.uncommitted = null;
+    side.calloutsForbidden =
+        typeof allowsCallouts === 'string'
+            ? allowsCallouts
+            : allowsCallouts
+              ? null
+              : 'Callout not allowed from this Queueable: it does not implement Database.AllowsCallouts';
+    // An async job is its own transaction: mixed-DML state starts clean ("you can perform one type of DML
+    // as part of an asynchronous job and the others in other asynchronous jobs or in the original
+    // transaction": Apex Developer Guide, "Mixed DML Operations in Test Methods").
+    const savedMixed = side.resetMixed();
+    side.org.mixed.setup = null;
+    side.org.mixed.nonSetup = null;
+    // The org's SOQL/DML counters follow the same maxima as Limits (synchronous ones for scheduled Apex
+    // and finalizers: runtime/context.ts limitOf).
+    side.org.async = limitOf(ctx.limits, 'queries') !== LIMIT_MAXIMA.queries;
+    const sp = side.org.db.setSavepoint();
+    let error: unknown = null;
+    try {
+        body();
+    } catch (e) {
+        // An unhandled exception rolls back the job's own work (the transaction fails).
+        error = e;
+        if (sp.valid) side.org.db.rollback(sp);
+    } finally {
+        ctx.limits = savedLimits;
+        side.currentDepth = savedDepth;
+        side.calloutsForbidden = savedForbid;
+        side.uncommitted = savedUncommitted;
+        side.restoreMixed(savedMixed);
+        side.org.async = savedAsync;
+    }
+    return error;
 }
 
 /**

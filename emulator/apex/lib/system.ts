@@ -2,7 +2,7 @@
  * System, Assert, Limits, UserInfo, Test (core part), Exception, Object, Enum, Type, Trigger natives.
  */
 import type { ApexContext, LimitCounters } from '../runtime/context.js';
-import { LIMIT_MAXIMA } from '../runtime/context.js';
+import { LIMIT_MAXIMA, asyncContextOf, limitOf } from '../runtime/context.js';
 import { ApexError, npe, raise } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
 import * as ops from '../runtime/ops.js';
@@ -67,10 +67,13 @@ export function installSystem(r: NativeRegistry): void {
                 return new ApexDate(p.year, p.month, p.day);
             },
             currenttimemillis: (ctx) => BigInt(ctx.now()),
-            isbatch: (ctx) => ctx.test.extra.get('system.isBatch') === true,
-            isfuture: (ctx) => ctx.test.extra.get('system.isFuture') === true,
-            isqueueable: (ctx) => ctx.test.extra.get('system.isQueueable') === true,
-            isscheduled: (ctx) => ctx.test.extra.get('system.isScheduled') === true,
+            // The transaction's asynchronous kind, set by the job runner (platform2/async.ts) on the limits
+            // of each job's own transaction (Apex Reference, "System Class": isBatch, isFuture, isQueueable,
+            // isScheduled). In a Transaction Finalizer all four are false (inferred: not documented).
+            isbatch: (ctx) => ['batch', 'batchFinish'].includes(asyncContextOf(ctx.limits) ?? ''),
+            isfuture: (ctx) => asyncContextOf(ctx.limits) === 'future',
+            isqueueable: (ctx) => asyncContextOf(ctx.limits) === 'queueable',
+            isscheduled: (ctx) => asyncContextOf(ctx.limits) === 'scheduled',
             requestid: () => 'LOCAL-REQUEST',
             hashcode: (_ctx, [v]) => hashCodeOf(v),
             equals: (_ctx, [a, b]) => ops.equals(a, b)
@@ -127,7 +130,8 @@ export function installSystem(r: NativeRegistry): void {
     // Limits.getQueries() / getLimitQueries() ... for every counter (names are case-insensitive).
     for (const key of Object.keys(LIMIT_MAXIMA) as (keyof typeof LIMIT_MAXIMA)[]) {
         limitStatics[`get${key}`] = (ctx) => ctx.limits[key];
-        limitStatics[`getlimit${key}`] = () => LIMIT_MAXIMA[key];
+        // Asynchronous transactions have their own maxima (runtime/context.ts limitOf).
+        limitStatics[`getlimit${key}`] = (ctx) => limitOf(ctx.limits, key);
     }
     // CPU time: wall-clock milliseconds since the transaction started (the local machine is not the
     // platform's, so the 10,000 ms limit is reported but not enforced).

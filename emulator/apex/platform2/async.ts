@@ -23,9 +23,9 @@
 import type { ApexContext, RunningUser } from '../runtime/context.js';
 import { ApexError } from '../runtime/errors.js';
 import type { NativeRegistry } from '../runtime/natives.js';
-import { newLimitCounters } from '../runtime/context.js';
+import { asyncContextOf, limitOf } from '../runtime/context.js';
 import { ApexDatetime, ApexId, ApexList, ApexObject, EnumValue, NativeObject } from '../runtime/values.js';
-import { sideOf, type DataSide } from '../data/index.js';
+import { runAsyncTransaction as asTransaction, sideOf, type DataSide } from '../data/index.js';
 import { SObjectRecord } from '../data/record.js';
 import { QueryLocator } from './database.js';
 import { nextFireTime, parseCron } from './cron.js';
@@ -84,56 +84,6 @@ function setJob(side: DataSide, id: ApexId | null, values: Record<string, unknow
     side.org.db.updateRow(row, v);
 }
 
-/** Runs `body` as a separate asynchronous transaction with fresh limits, restoring the caller's afterwards. */
-function asTransaction(
-    ctx: ApexContext,
-    side: DataSide,
-    depth: number,
-    allowsCallouts: boolean | string | null,
-    body: () => void
-): unknown {
-    const savedLimits = ctx.limits;
-    const savedDepth = side.currentDepth;
-    const savedEnq = side.enqueuedByCurrent;
-    const savedForbid = side.calloutsForbidden;
-    const savedUncommitted = side.uncommitted;
-    (ctx as { limits: typeof savedLimits }).limits = newLimitCounters();
-    side.currentDepth = depth;
-    side.enqueuedByCurrent = 0;
-    side.uncommitted = null;
-    side.calloutsForbidden =
-        typeof allowsCallouts === 'string'
-            ? allowsCallouts
-            : allowsCallouts === false
-              ? 'Callout not allowed from this Queueable: it does not implement Database.AllowsCallouts'
-              : null;
-    // An async job is its own transaction: mixed-DML state starts clean ("you can perform one type of DML
-    // as part of an asynchronous job and the others in other asynchronous jobs or in the original
-    // transaction": Apex Developer Guide, "Mixed DML Operations in Test Methods").
-    const savedMixed = side.resetMixed();
-    side.org.mixed.setup = null;
-    side.org.mixed.nonSetup = null;
-    side.org.async = true;
-    const sp = side.org.db.setSavepoint();
-    let error: unknown = null;
-    try {
-        body();
-    } catch (e) {
-        // An unhandled exception rolls back the job's own work (the transaction fails).
-        error = e;
-        if (sp.valid) side.org.db.rollback(sp);
-    } finally {
-        (ctx as { limits: typeof savedLimits }).limits = savedLimits;
-        side.currentDepth = savedDepth;
-        side.enqueuedByCurrent = savedEnq;
-        side.calloutsForbidden = savedForbid;
-        side.uncommitted = savedUncommitted;
-        side.restoreMixed(savedMixed);
-        side.org.async = false;
-    }
-    return error;
-}
-
 function implementsType(ctx: ApexContext, obj: unknown, iface: string): boolean {
     return ctx.isInstance(obj, { name: iface.toLowerCase() });
 }
@@ -161,22 +111,21 @@ function enqueue(
         throw new ApexError('TypeException', 'Queueable job must implement Queueable');
     const side = sideOf(ctx);
     const depth = side.currentDepth + 1;
-    // "In asynchronous transactions (for example, from a batch Apex job), you can add only one job to the queue."
-    if (side.org.async && side.currentDepth < 0 && ctx.limits.queueableJobs >= 1)
-        throw new ApexError('LimitException', 'Too many queueable jobs added to the queue: 2');
-    if (side.currentDepth >= 0) {
-        if (ctx.test.running) throw new ApexError('AsyncException', 'Maximum stack depth has been reached.');
-        if (++side.enqueuedByCurrent > 1)
-            throw new ApexError('LimitException', 'Too many queueable jobs added to the queue: 2');
-        const max = opts.maxDepth ?? side.defaultQueueableStackDepth;
-        if (max !== null && depth >= max)
-            throw new ApexError('AsyncException', `Maximum stack depth has been reached.`);
-    }
-    if (++ctx.limits.queueableJobs > 50)
+    if (side.currentDepth >= 0 && ctx.test.running)
+        throw new ApexError('AsyncException', 'Maximum stack depth has been reached.');
+    // "Maximum number of Apex jobs added to the queue with System.enqueueJob: 50 synchronous, 1 asynchronous"
+    // (runtime/context.ts limitOf): "In asynchronous transactions (for example, from a batch Apex job), you
+    // can add only one job to the queue"; a running Queueable adds its one child job.
+    if (++ctx.limits.queueableJobs > limitOf(ctx.limits, 'queueableJobs'))
         throw new ApexError(
             'LimitException',
             `Too many queueable jobs added to the queue: ${ctx.limits.queueableJobs}`
         );
+    if (side.currentDepth >= 0) {
+        const max = opts.maxDepth ?? side.defaultQueueableStackDepth;
+        if (max !== null && depth >= max)
+            throw new ApexError('AsyncException', `Maximum stack depth has been reached.`);
+    }
     if (opts.delay < 0 || opts.delay > 10)
         throw new ApexError('IllegalArgumentException', 'The delay must be between 0 and 10 minutes');
     const cls = className(ctx, job);
@@ -186,7 +135,7 @@ function enqueue(
         setJob(side, id, { status: 'Processing' });
         const state: JobState = { jobId: id, finalizer: null, toString: () => `QueueableContext[${id.v}]` };
         const qc = new NativeObject('queueablecontext', state);
-        const err = asTransaction(ctx, side, depth, allowsCallouts, () => {
+        const err = asTransaction(ctx, side, 'queueable', depth, allowsCallouts, () => {
             side.currentJob = state;
             try {
                 ctx.invokeMethod(job, 'execute', [qc]);
@@ -212,7 +161,7 @@ function enqueue(
                     : null,
                 toString: () => `FinalizerContext[${id.v}]`
             });
-            const ferr = asTransaction(ctx, side, depth, true, () =>
+            const ferr = asTransaction(ctx, side, 'finalizer', depth, true, () =>
                 ctx.invokeMethod(state.finalizer, 'execute', [fc])
             );
             rethrowHost(ferr);
@@ -334,8 +283,13 @@ function registerSchedule(
         ctx.user = runAs;
         let err: unknown;
         try {
-            err = asTransaction(ctx, side, -1, 'Callout from scheduled Apex not supported.', () =>
-                ctx.invokeMethod(job, 'execute', [sc])
+            err = asTransaction(
+                ctx,
+                side,
+                'scheduled',
+                -1,
+                'Callout from scheduled Apex not supported.',
+                () => ctx.invokeMethod(job, 'execute', [sc])
             );
         } finally {
             ctx.user = savedUser;
@@ -398,6 +352,14 @@ function executeBatch(ctx: ApexContext, batch: unknown, scope: number): ApexId {
         throw new ApexError('TypeException', 'Batch job must implement Database.Batchable');
     if (scope < 1 || scope > 2000)
         throw new ApexError('IllegalArgumentException', 'The scope must be between 1 and 2000');
+    // "Database.executeBatch cannot be called from a batch start, batch execute, or future method" (@inferred
+    // wording); a batch's finish method may start the next one ("Using Batch Apex": chaining from finish).
+    const running = asyncContextOf(ctx.limits);
+    if (running === 'batch' || running === 'future')
+        throw new ApexError(
+            'AsyncException',
+            'Database.executeBatch cannot be called from a batch start, batch execute, or future method.'
+        );
     const side = sideOf(ctx);
     const cls = className(ctx, batch);
     const id = insertJobRow(side, ctx, 'BatchApex', cls);
@@ -409,7 +371,7 @@ function executeBatch(ctx: ApexContext, batch: unknown, scope: number): ApexId {
     const run = () => {
         setJob(side, id, { status: 'Processing' });
         let items: unknown[] = [];
-        let err = asTransaction(ctx, side, -1, allowsCallouts, () => {
+        let err = asTransaction(ctx, side, 'batch', -1, allowsCallouts, () => {
             const start = ctx.invokeMethod(batch, 'start', [bc]);
             if (start instanceof QueryLocator) {
                 if (start.state.records) items = start.state.records;
@@ -438,7 +400,7 @@ function executeBatch(ctx: ApexContext, batch: unknown, scope: number): ApexId {
                         : { name: 'object' },
                     chunk
                 );
-                const e = asTransaction(ctx, side, -1, allowsCallouts, () =>
+                const e = asTransaction(ctx, side, 'batch', -1, allowsCallouts, () =>
                     ctx.invokeMethod(batch, 'execute', [bc, list])
                 );
                 rethrowHost(e);
@@ -448,7 +410,7 @@ function executeBatch(ctx: ApexContext, batch: unknown, scope: number): ApexId {
                     err = e;
                 }
             }
-            const fe = asTransaction(ctx, side, -1, allowsCallouts, () =>
+            const fe = asTransaction(ctx, side, 'batchFinish', -1, allowsCallouts, () =>
                 ctx.invokeMethod(batch, 'finish', [bc])
             );
             rethrowHost(fe);
@@ -648,7 +610,7 @@ export function installAsync(r: NativeRegistry): void {
                     isPush: isPush === true,
                     toString: () => 'InstallContext'
                 });
-                const err = asTransaction(ctx, side, -1, true, () =>
+                const err = asTransaction(ctx, side, null, -1, true, () =>
                     ctx.invokeMethod(handler, 'onInstall', [ic])
                 );
                 rethrowHost(err);

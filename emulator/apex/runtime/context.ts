@@ -27,8 +27,27 @@ export interface LimitCounters {
     calloutTime: number;
 }
 
+/**
+ * The asynchronous Apex a transaction runs: 'batch' is a Batchable's start or execute, 'batchFinish' its
+ * finish, 'finalizer' a Queueable's Transaction Finalizer. System.isQueueable(), isBatch(), isFuture(),
+ * isScheduled() and the asynchronous maxima of `limitOf` read it (asyncContextOf).
+ */
+export type AsyncContext = 'queueable' | 'finalizer' | 'batch' | 'batchFinish' | 'future' | 'scheduled';
+
+/** The counters that have a Limits.getLimitX() maximum. */
+export type LimitKey = Exclude<keyof LimitCounters, 'calloutTime'>;
+
+// The kind of each asynchronous transaction, keyed by its counters (created by newLimitCounters(kind) and
+// swapped in and out with them), so the counters themselves stay plain numbers.
+const asyncKinds = new WeakMap<LimitCounters, AsyncContext>();
+
+/** The asynchronous Apex the transaction counted by `limits` runs, or null for a synchronous transaction. */
+export function asyncContextOf(limits: LimitCounters): AsyncContext | null {
+    return asyncKinds.get(limits) ?? null;
+}
+
 /** Documented synchronous limits (Apex Developer Guide, "Execution Governors and Limits"). */
-export const LIMIT_MAXIMA: Readonly<Record<Exclude<keyof LimitCounters, 'calloutTime'>, number>> = {
+export const LIMIT_MAXIMA: Readonly<Record<LimitKey, number>> = {
     queries: 100,
     queryRows: 50000,
     dmlStatements: 150,
@@ -43,8 +62,37 @@ export const LIMIT_MAXIMA: Readonly<Record<Exclude<keyof LimitCounters, 'callout
     publishImmediateDml: 150
 };
 
-export function newLimitCounters(): LimitCounters {
-    return {
+/**
+ * The maxima that differ in an asynchronous transaction (Apex Developer Guide, "Execution Governors and
+ * Limits", https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm):
+ * SOQL queries 200, heap 12 MB, CPU 60,000 ms, "Maximum number of Apex jobs added to the queue with
+ * System.enqueueJob" 1, and @future methods "0 in batch and future contexts; 50 in queueable context".
+ * "Although scheduled Apex is an asynchronous feature, synchronous limits apply to scheduled Apex jobs."
+ * A Transaction Finalizer gets the synchronous limits "except where asynchronous limits apply: total heap
+ * size, maximum number of Apex jobs added to the queue with System.enqueueJob, maximum number of methods
+ * with the future annotation" ("Transaction Finalizers",
+ * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_transaction_finalizers.htm).
+ */
+const ASYNC_MAXIMA: Readonly<Partial<Record<LimitKey, number>>> = {
+    queries: 200,
+    heapSize: 12000000,
+    cpuTime: 60000,
+    queueableJobs: 1
+};
+
+/** The maximum of `key` in the transaction counted by `limits` (what Limits.getLimitX() returns). */
+export function limitOf(limits: LimitCounters, key: LimitKey): number {
+    const kind = asyncContextOf(limits);
+    if (kind === null || kind === 'scheduled') return LIMIT_MAXIMA[key];
+    if (key === 'futureCalls')
+        return kind === 'batch' || kind === 'batchFinish' || kind === 'future' ? 0 : LIMIT_MAXIMA.futureCalls;
+    if (kind === 'finalizer' && key !== 'heapSize' && key !== 'queueableJobs') return LIMIT_MAXIMA[key];
+    return ASYNC_MAXIMA[key] ?? LIMIT_MAXIMA[key];
+}
+
+/** Fresh counters for a new transaction (`async`: the asynchronous Apex it runs, if any). */
+export function newLimitCounters(async: AsyncContext | null = null): LimitCounters {
+    const counters: LimitCounters = {
         queries: 0,
         queryRows: 0,
         dmlStatements: 0,
@@ -59,6 +107,8 @@ export function newLimitCounters(): LimitCounters {
         publishImmediateDml: 0,
         calloutTime: 0
     };
+    if (async !== null) asyncKinds.set(counters, async);
+    return counters;
 }
 
 export interface RunningUser {
