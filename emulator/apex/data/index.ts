@@ -503,13 +503,17 @@ export function runAsyncTransaction(
     // and finalizers: runtime/context.ts limitOf).
     side.org.async = limitOf(ctx.limits, 'queries') !== LIMIT_MAXIMA.queries;
     const sp = side.org.db.setSavepoint();
+    const queued = side.queue.length;
     let error: unknown = null;
     try {
         body();
     } catch (e) {
-        // An unhandled exception rolls back the job's own work (the transaction fails).
+        // An unhandled exception rolls back the job's own work (the transaction fails), and "Queueable jobs
+        // enqueued by a transaction aren't processed if the Apex transaction rolls back" ("Queueable Apex",
+        // https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_queueing_jobs.htm).
         error = e;
         if (sp.valid) side.org.db.rollback(sp);
+        side.queue.splice(queued);
     } finally {
         ctx.limits = savedLimits;
         side.currentDepth = savedDepth;
