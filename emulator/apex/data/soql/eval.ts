@@ -85,6 +85,8 @@ interface Resolved {
     /** Relationship hops: the reference field of each hop. */
     hops: FieldDef[];
     field: FieldDef;
+    /** The field's name lower-cased (the key of a row's values). */
+    lower: string;
     /** Object that owns the final field (for static resolution; polymorphic hops resolve at run time). */
     owner: ObjectDef;
 }
@@ -219,7 +221,22 @@ export class QueryRunner {
 
     // ----------------------------------------------------------------------------------- fields
 
+    /** Field paths (the query's own path arrays) resolved by this query: every row's WHERE and ORDER BY ask again. */
+    private readonly resolved = new Map<
+        readonly string[],
+        { def: ObjectDef; alias: string | null; r: Resolved }
+    >();
+
+    /** Resolves a field path once per query: schema and access do not change while a query runs. */
     resolve(def: ObjectDef, path: readonly string[], alias: string | null): Resolved {
+        const hit = this.resolved.get(path);
+        if (hit && hit.def === def && hit.alias === alias) return hit.r;
+        const r = this.resolveField(def, path, alias);
+        this.resolved.set(path, { def, alias, r });
+        return r;
+    }
+
+    private resolveField(def: ObjectDef, path: readonly string[], alias: string | null): Resolved {
         let p = path;
         if (
             p.length > 1 &&
@@ -258,7 +275,7 @@ export class QueryRunner {
                 `No such column '${field.name}' on entity '${cur.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
             );
         }
-        return { hops, field, owner: cur };
+        return { hops, field, lower: field.name.toLowerCase(), owner: cur };
     }
 
     /** Polymorphic relationships (Owner, What, Who) expose the Name fields (Object Reference, "Name"). */
@@ -273,7 +290,7 @@ export class QueryRunner {
             cur = this.env.db.find(id as ApexId | null);
             if (!cur) return null;
         }
-        return fieldOf(cur, r.field.name);
+        return r.lower === 'id' ? cur.id : (cur.values.get(r.lower) ?? null);
     }
 
     private fieldValue(row: Row, def: ObjectDef, f: FieldRef, alias: string | null): unknown {
