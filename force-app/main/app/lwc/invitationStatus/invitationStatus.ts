@@ -2,7 +2,7 @@ import { LightningElement } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getInvitations from '@salesforce/apex/InvitationStatusController.getInvitations';
 import retryInvitation from '@salesforce/apex/InvitationStatusController.retryInvitation';
-import { errorText, formatLabel } from 'c/tpUtils';
+import { errorText, formatCount, formatLabel } from 'c/tpUtils';
 
 import TITLE from '@salesforce/label/c.TP_Status_Title';
 import LOADING from '@salesforce/label/c.TP_Common_Loading';
@@ -18,6 +18,7 @@ import DATE_ORDER from '@salesforce/label/c.TP_Status_Date_Order';
 import EMPTY from '@salesforce/label/c.TP_Status_Empty';
 import LOAD_MORE from '@salesforce/label/c.TP_Status_Load_More';
 import SHOWN from '@salesforce/label/c.TP_Status_Shown';
+import SHOWN_ONE from '@salesforce/label/c.TP_Status_Shown_One';
 import RETRY from '@salesforce/label/c.TP_Status_Retry';
 import RETRY_DONE from '@salesforce/label/c.TP_Status_Retry_Done';
 import RETRY_FAILED from '@salesforce/label/c.TP_Status_Retry_Failed';
@@ -247,7 +248,7 @@ export default class InvitationStatus extends LightningElement {
     }
 
     get shownText(): string {
-        return formatLabel(SHOWN, this.rows.length);
+        return formatCount(this.rows.length, SHOWN_ONE, SHOWN);
     }
 
     connectedCallback(): void {

@@ -80,6 +80,14 @@ export function formatLabel(label: string, ...args: (string | number | null | un
     });
 }
 
+/**
+ * A count in a sentence: the `one` label when the count is exactly 1, otherwise `other` (both with `{0}`).
+ * Custom labels have no plural forms, so each counted phrase has a singular and a plural label.
+ */
+export function formatCount(count: number, one: string, other: string): string {
+    return formatLabel(count === 1 ? one : other, count);
+}
+
 /** True when the text is base64 that decodes to exactly `bytes` bytes. */
 export function isBase64OfLength(text: string | null | undefined, bytes: number): boolean {
     if (typeof text !== 'string') {

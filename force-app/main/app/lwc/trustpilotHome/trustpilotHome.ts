@@ -1,7 +1,7 @@
 import { LightningElement, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import getHomeData from '@salesforce/apex/HomeController.getHomeData';
-import { errorText, formatLabel } from 'c/tpUtils';
+import { errorText, formatCount, formatLabel } from 'c/tpUtils';
 
 import TITLE from '@salesforce/label/c.TP_Home_Title';
 import LOADING from '@salesforce/label/c.TP_Common_Loading';
@@ -10,6 +10,7 @@ import BUSINESS_UNIT from '@salesforce/label/c.TP_Common_Business_Unit';
 import NOT_CONNECTED from '@salesforce/label/c.TP_Home_Not_Connected';
 import TRUSTSCORE from '@salesforce/label/c.TP_Home_TrustScore';
 import TOTAL_REVIEWS from '@salesforce/label/c.TP_Home_Total_Reviews';
+import TOTAL_REVIEWS_ONE from '@salesforce/label/c.TP_Home_Total_Reviews_One';
 import NO_SCORE from '@salesforce/label/c.TP_Home_No_Score';
 import NEW_SERVICE from '@salesforce/label/c.TP_Home_New_Service_Reviews';
 import NEW_PRODUCT from '@salesforce/label/c.TP_Home_New_Product_Reviews';
@@ -230,7 +231,7 @@ export default class TrustpilotHome extends NavigationMixin(LightningElement) {
     }
 
     get totalReviewsText(): string {
-        return formatLabel(TOTAL_REVIEWS, this.currentBusinessUnit?.reviewCount ?? 0);
+        return formatCount(this.currentBusinessUnit?.reviewCount ?? 0, TOTAL_REVIEWS_ONE, TOTAL_REVIEWS);
     }
 
     get kpis(): Kpi[] {

@@ -14,7 +14,7 @@ import getImportStatus from '@salesforce/apex/SettingsController.getImportStatus
 import saveGeneralSettings from '@salesforce/apex/SettingsController.saveGeneralSettings';
 import TpManageKeysModal from 'c/tpManageKeysModal';
 import type { InvitationRule, RuleObject } from 'c/tpInvitationRule';
-import { confirmAction, errorText, formatLabel, openModal } from 'c/tpUtils';
+import { confirmAction, errorText, formatCount, formatLabel, openModal } from 'c/tpUtils';
 import CAN_MANAGE_SETTINGS from '@salesforce/customPermission/Trustpilot_Manage_Settings';
 
 import TITLE from '@salesforce/label/c.TP_Settings_Title';
@@ -55,6 +55,7 @@ import ADD_UNIT from '@salesforce/label/c.TP_Settings_Add_Unit';
 import UNIT_ADDED from '@salesforce/label/c.TP_Settings_Unit_Added';
 import DEFAULT_SAVED from '@salesforce/label/c.TP_Settings_Default_Saved';
 import TOTAL_REVIEWS from '@salesforce/label/c.TP_Home_Total_Reviews';
+import TOTAL_REVIEWS_ONE from '@salesforce/label/c.TP_Home_Total_Reviews_One';
 import TRUSTSCORE from '@salesforce/label/c.TP_Home_TrustScore';
 import IMPORT_INTRO from '@salesforce/label/c.TP_Import_Intro';
 import IMPORT from '@salesforce/label/c.TP_Import_Button';
@@ -82,8 +83,10 @@ import RECOVERY from '@salesforce/label/c.TP_General_Recovery_Threshold';
 import RECOVERY_HELP from '@salesforce/label/c.TP_General_Recovery_Help';
 import RECOVERY_OFF from '@salesforce/label/c.TP_General_Recovery_Off';
 import RECOVERY_STARS from '@salesforce/label/c.TP_General_Recovery_Stars';
+import RECOVERY_STARS_ONE from '@salesforce/label/c.TP_General_Recovery_Stars_One';
 import MINUTES from '@salesforce/label/c.TP_General_Minutes';
 import HOURS from '@salesforce/label/c.TP_General_Hours';
+import HOURS_ONE from '@salesforce/label/c.TP_General_Hours_One';
 import GENERAL_SAVED from '@salesforce/label/c.TP_General_Saved';
 
 /** SettingsController.ConnectionDto. */
@@ -295,7 +298,7 @@ export default class TrustpilotSettings extends LightningElement {
     }
 
     get totalReviewsText(): string {
-        return formatLabel(TOTAL_REVIEWS, this.settings?.connection.reviewCount ?? 0);
+        return formatCount(this.settings?.connection.reviewCount ?? 0, TOTAL_REVIEWS_ONE, TOTAL_REVIEWS);
     }
 
     get lastError(): string | null {
@@ -353,7 +356,7 @@ export default class TrustpilotSettings extends LightningElement {
 
     get syncIntervalOptions(): { label: string; value: string }[] {
         return SYNC_INTERVALS.map((minutes) => ({
-            label: minutes < 60 ? formatLabel(MINUTES, minutes) : formatLabel(HOURS, minutes / 60),
+            label: minutes < 60 ? formatLabel(MINUTES, minutes) : formatCount(minutes / 60, HOURS_ONE, HOURS),
             value: String(minutes)
         }));
     }
@@ -361,7 +364,10 @@ export default class TrustpilotSettings extends LightningElement {
     get recoveryOptions(): { label: string; value: string }[] {
         const options = [{ label: RECOVERY_OFF, value: '0' }];
         for (let stars = 1; stars <= 4; stars++) {
-            options.push({ label: formatLabel(RECOVERY_STARS, stars), value: String(stars) });
+            options.push({
+                label: formatCount(stars, RECOVERY_STARS_ONE, RECOVERY_STARS),
+                value: String(stars)
+            });
         }
         return options;
     }

@@ -111,6 +111,13 @@ describe('c-invitation-status', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('counts a single invitation with the singular label', async () => {
+        getInvitationsMock.mockResolvedValue(PAGE_2);
+        const element = await render();
+        expect(table(element).data).toHaveLength(1);
+        expect(find(element, '.shown').textContent).toBe('c.TP_Status_Shown_One');
+    });
+
     it('pages with the cursor of the last row and appends the next page', async () => {
         getInvitationsMock.mockResolvedValueOnce(PAGE_1).mockResolvedValueOnce(PAGE_2);
         const element = await render();

@@ -1,4 +1,4 @@
-import { errorText, formatLabel, isBase64OfLength, reduceErrors } from 'c/tpUtils';
+import { errorText, formatCount, formatLabel, isBase64OfLength, reduceErrors } from 'c/tpUtils';
 
 describe('reduceErrors', () => {
     it('reads Apex, UI API record, output and JS errors, without duplicates', () => {
@@ -50,6 +50,14 @@ describe('formatLabel', () => {
     it('fills numbered placeholders; missing values become empty', () => {
         expect(formatLabel('{0} new and {1} updated', 3, 4)).toBe('3 new and 4 updated');
         expect(formatLabel('{0}/{1}', 'x', null)).toBe('x/');
+    });
+});
+
+describe('formatCount', () => {
+    it('takes the singular label for exactly one and the plural one otherwise', () => {
+        expect(formatCount(1, '{0} review in total', '{0} reviews in total')).toBe('1 review in total');
+        expect(formatCount(0, '{0} review in total', '{0} reviews in total')).toBe('0 reviews in total');
+        expect(formatCount(2, '{0} review in total', '{0} reviews in total')).toBe('2 reviews in total');
     });
 });
 

@@ -187,14 +187,23 @@ describe('c-trustpilot-settings', () => {
         };
         expect(units.value).toBe('a0B000000000001AAA');
         expect(units.options.map((o) => o.label)).toEqual(['Acme UK (acme.co.uk)', 'Acme DE']);
-        const recovery = find(element, '.recovery') as unknown as { value: string; options: unknown[] };
+        const recovery = find(element, '.recovery') as unknown as {
+            value: string;
+            options: { label: string }[];
+        };
         expect(recovery.value).toBe('2');
-        expect(recovery.options).toHaveLength(5);
+        expect(recovery.options.map((o) => o.label)).toEqual([
+            'c.TP_General_Recovery_Off',
+            'c.TP_General_Recovery_Stars_One',
+            'c.TP_General_Recovery_Stars',
+            'c.TP_General_Recovery_Stars',
+            'c.TP_General_Recovery_Stars'
+        ]);
         const interval = find(element, '.sync-interval') as unknown as { options: { label: string }[] };
         expect(interval.options.map((o) => o.label)).toEqual([
             'c.TP_General_Minutes',
             'c.TP_General_Minutes',
-            'c.TP_General_Hours',
+            'c.TP_General_Hours_One',
             'c.TP_General_Hours',
             'c.TP_General_Hours',
             'c.TP_General_Hours',
