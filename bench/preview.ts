@@ -7,8 +7,9 @@
  *  1. preview build time (`npm run build` excluded: the rollup bundle of every LWC, base components, SLDS);
  *  2. time from starting `npm start` (fresh demo org, preview built) to the first Home render;
  *  3. Home server time (HomeController.getHomeData) and Invitation Status times (server call, and in the
- *     browser from leaving Home until the table shows its rows), in the empty demo org and again with
- *     100,000 invitations inserted through the runtime — with the ratio between them.
+ *     browser from leaving Home until the table shows its rows) in the empty demo org, with one table page
+ *     (50 invitations: what the datatable itself costs) and with 100,000 invitations inserted through the
+ *     runtime — with the ratios between them.
  *
  *   npx tsx bench/preview.ts            (BENCH_INVITATIONS=20000 for a shorter run)
  */
@@ -167,8 +168,10 @@ async function pageTime(): Promise<number> {
 }
 
 const statusParams = { requestJson: JSON.stringify({ pageSize: 50 }) };
-let empty: { home: number; status: number; page: number };
-let full: { home: number; status: number; page: number };
+/** Org sizes measured: empty, one table page (the datatable's own rendering cost), then the full count. */
+const SIZES = [0, 50, INVITATIONS];
+type Figures = { home: number; status: number; page: number };
+const figures: Figures[] = [];
 try {
     if (process.env.BENCH_FRESH_CLONE !== '0') await freshClone();
     const build = await buildPreview();
@@ -182,52 +185,55 @@ try {
     await page.goto(`${APP}/#/n/Trustpilot_Home`);
     await homeRendered();
     console.log(`npm start (fresh demo org) to first Home render: ${seconds(startedAt)} ("${said}")`);
-    empty = {
-        home: await timeServer('HomeController', 'getHomeData', {}),
-        status: await timeServer('InvitationStatusController', 'getInvitations', statusParams),
-        page: await pageTime()
-    };
-    console.log(
-        `empty org: Home ${ms(empty.home)}, Invitation Status server ${ms(empty.status)}, page ${ms(empty.page)}`
-    );
-    await product.stop();
-
-    const t = performance.now();
-    await addInvitations(join(stateDir, 'org.json'), INVITATIONS);
-    console.log(
-        `${INVITATIONS.toLocaleString('en-US')} invitations inserted through the runtime in ${((performance.now() - t) / 1000).toFixed(1)} s`
-    );
-
-    product = await startProduct(stateDir);
-    full = {
-        home: await timeServer('HomeController', 'getHomeData', {}),
-        status: await timeServer('InvitationStatusController', 'getInvitations', statusParams),
-        page: await pageTime().catch((e: Error) => {
-            console.log(`  Invitation Status page failed: ${e.message.slice(0, 300)}`);
-            return NaN;
-        })
-    };
+    for (const [i, size] of SIZES.entries()) {
+        if (i > 0) {
+            await product.stop();
+            const t = performance.now();
+            await addInvitations(join(stateDir, 'org.json'), SIZES[i - 1] ?? 0, size);
+            console.log(
+                `${size.toLocaleString('en-US')} invitations in the org (inserted through the runtime in ${seconds(t)})`
+            );
+            product = await startProduct(stateDir);
+        }
+        const f: Figures = {
+            home: await timeServer('HomeController', 'getHomeData', {}),
+            status: await timeServer('InvitationStatusController', 'getInvitations', statusParams),
+            page: await pageTime().catch((e: Error) => {
+                console.log(`  Invitation Status page failed: ${e.message.slice(0, 300)}`);
+                return NaN;
+            })
+        };
+        figures.push(f);
+        console.log(
+            `${size.toLocaleString('en-US')} invitations: Home ${ms(f.home)}, Invitation Status server ${ms(f.status)}, page ${ms(f.page)}`
+        );
+    }
     await product.stop();
 } finally {
     await browser.close();
 }
 
+const [empty, onePage, full] = figures as [Figures, Figures, Figures];
+const count = INVITATIONS.toLocaleString('en-US');
 console.log(
-    `\n(median of ${REPEAT})                          empty org   ${INVITATIONS.toLocaleString('en-US')} invitations   ratio`
+    `\n(median of ${REPEAT})                          empty org     50 rows   ${count} invitations   ratio to empty   to 50`
 );
-const row = (name: string, a: number, b: number) =>
-    console.log(`${name.padEnd(42)} ${ms(a).padStart(9)}   ${ms(b).padStart(18)}   ${(b / a).toFixed(1)}x`);
-row('Home server time (getHomeData)', empty.home, full.home);
-row('Invitation Status server (getInvitations)', empty.status, full.status);
-row('Invitation Status page (Home→table rows)', empty.page, full.page);
+const row = (name: string, key: keyof Figures) =>
+    console.log(
+        `${name.padEnd(42)} ${ms(empty[key]).padStart(9)} ${ms(onePage[key]).padStart(11)}   ${ms(full[key]).padStart(18)}   ` +
+            `${(full[key] / empty[key]).toFixed(1).padStart(13)}x   ${(full[key] / onePage[key]).toFixed(1)}x`
+    );
+row('Home server time (getHomeData)', 'home');
+row('Invitation Status server (getInvitations)', 'status');
+row('Invitation Status page (Home→table rows)', 'page');
 rmSync(stateDir, { recursive: true, force: true });
 
-/** Opens the saved demo org in this process and inserts invitations, CHUNK rows per transaction. */
-async function addInvitations(stateFile: string, count: number): Promise<void> {
+/** Opens the saved demo org in this process and inserts invitations `from`..`to`-1, CHUNK rows per transaction. */
+async function addInvitations(stateFile: string, from: number, to: number): Promise<void> {
     const schema = loadProjectSchema();
     const org = await openOrg({ namedCredentialUrls: {}, stateFile }, schema);
-    for (let done = 0; done < count; done += CHUNK) {
-        const n = Math.min(CHUNK, count - done);
+    for (let done = from; done < to; done += CHUNK) {
+        const n = Math.min(CHUNK, to - done);
         await org.runAnonymous(
             [
                 'List<Invitation__c> rows = new List<Invitation__c>();',
