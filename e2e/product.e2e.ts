@@ -464,6 +464,21 @@ describe('the product, end to end', () => {
         assert.equal(verified.ok, true);
         assert.equal(verified.payload.email, 'margaret.h@example.com');
     });
+    step('the header clock moves the org’s time and the open page reads its data again', async () => {
+        await open('#/n/Trustpilot_Home');
+        const clock = page.locator('preview-clock [data-id="clock"]');
+        const was = await clock.getAttribute('datetime');
+        const reread = page.waitForRequest(
+            (r) => r.url().endsWith('/api/apex') && (r.postData() ?? '').includes('getHomeData')
+        );
+        await page.getByRole('button', { name: '+1 hour' }).click();
+        await reread;
+        await eventually('the clock one hour later', async () => {
+            const now = await clock.getAttribute('datetime');
+            return now && was && Date.parse(now) - Date.parse(was) >= 3_600_000 ? true : undefined;
+        });
+    });
+
     step('keeps the org connected and its jobs scheduled across a restart (Ctrl-C, npm start)', async () => {
         await product.stop();
         product = await startProduct(stateDir);

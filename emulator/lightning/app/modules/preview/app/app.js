@@ -12,9 +12,15 @@ export default class App extends LightningElement {
     route = null;
     toasts = [];
     toastSeq = 0;
+    /** Bumped when the org's clock moves: the keyed view below is re-created, so the page reads again. */
+    generation = 0;
 
     connectedCallback() {
         this.onHashChange = () => this.readRoute();
+        this.onClock = () => {
+            this.generation += 1;
+        };
+        window.addEventListener('preview:clockadvanced', this.onClock);
         this.onToast = (event) => this.showToast(event.detail ?? {});
         window.addEventListener('hashchange', this.onHashChange);
         window.addEventListener('lightning__showtoast', this.onToast);
@@ -24,6 +30,11 @@ export default class App extends LightningElement {
     disconnectedCallback() {
         window.removeEventListener('hashchange', this.onHashChange);
         window.removeEventListener('lightning__showtoast', this.onToast);
+        window.removeEventListener('preview:clockadvanced', this.onClock);
+    }
+
+    get views() {
+        return [{ key: `view-${this.generation}` }];
     }
 
     readRoute() {

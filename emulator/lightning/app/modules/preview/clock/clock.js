@@ -57,6 +57,9 @@ export default class Clock extends LightningElement {
                 })
             );
             this.dispatchEvent(new RefreshEvent());
+            // The page components read their data once, as in an org where the user reloads after time
+            // passes; the app shell re-opens the current page so the jobs' results show.
+            window.dispatchEvent(new CustomEvent('preview:clockadvanced'));
         } catch (e) {
             this.dispatchEvent(
                 new ShowToastEvent({
