@@ -15,6 +15,10 @@
  * - "Transaction Finalizers": System.attachFinalizer in a Queueable; the finalizer runs after the job with
  *   ParentJobResult SUCCESS or UNHANDLED_EXCEPTION.
  * - "Apex Scheduler": System.schedule(name, cronExpression, schedulable) returns the CronTrigger Id.
+ * - Every job runs in its own transaction (data/index.ts runAsyncTransaction) whose kind System.isQueueable,
+ *   isBatch, isFuture and isScheduled report (Apex Reference, "System Class") and whose maxima Limits reports
+ *   and enqueue/executeBatch enforce ("Execution Governors and Limits": runtime/context.ts limitOf), in tests
+ *   at Test.stopTest and outside tests when runPendingJobs / runDueScheduledJobs run them.
  * Outside tests, queued jobs run after the transaction that queued them, each in its own transaction
  * (runPendingJobs), and scheduled jobs when their next fire time is due (runDueScheduledJobs). A host that
  * saves its org lists the schedules (scheduledJobs) and registers them again on reopening
