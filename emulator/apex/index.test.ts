@@ -66,6 +66,44 @@ describe('ApexRuntime loading', () => {
     });
 });
 
+describe('ApexRuntime compile rules', () => {
+    // "Static methods, variables, or initialization code are associated with a class, and are only allowed
+    // in outer classes." https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_classes_static.htm
+    async function load(source: string): Promise<string[]> {
+        const dir = mkdtempSync(join(tmpdir(), 'apex-static-'));
+        try {
+            mkdirSync(join(dir, 'src'));
+            writeFileSync(join(dir, 'src', 'Outer.cls'), source);
+            const rt = await ApexRuntime.create({
+                projectDir: dir,
+                sourceDirs: ['src'],
+                withoutData: true,
+                debug: () => undefined
+            });
+            return rt.problems.map((p) => p.message);
+        } catch (e) {
+            return [(e as Error).message];
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it('refuses a static variable in an inner class, as the org compiler does', async () => {
+        const problems = await load(
+            'public with sharing class Outer {\n    public class Inner {\n        public static Integer count = 0;\n    }\n}\n'
+        );
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /Only top-level class variables can be declared static.*Outer\.cls:3/);
+    });
+
+    it('accepts static variables in the outer class and instance members in an inner class', async () => {
+        const problems = await load(
+            'public with sharing class Outer {\n    public static Integer count = 0;\n    public class Inner {\n        public Integer size = 1;\n        public Integer twice() {\n            return 2 * size;\n        }\n    }\n}\n'
+        );
+        assert.deepEqual(problems, []);
+    });
+});
+
 describe('ApexRuntime.invokeAura', () => {
     let dir: string;
     let rt: ApexRuntime;

@@ -274,6 +274,9 @@ export class Interpreter implements ApexContext {
         if (d.kind === 'enum') {
             info = new EnumInfo(full, display, d.values, file);
         } else {
+            // Anonymous Apex holds its classes in a synthetic outer class; they are not checked here.
+            if (outer && !outer.name.startsWith('anonymous') && d.kind === 'class')
+                rejectStaticVariables(d, file);
             const c = new ClassInfo(full, display, d.kind, d, file, outer);
             info = c;
             if (d.kind === 'class')
@@ -1331,4 +1334,20 @@ export function parseTypeString(s: string): ParsedType | null {
     const t = one();
     ws();
     return t && i === s.length ? t : null;
+}
+
+/**
+ * "Static methods, variables, or initialization code are associated with a class, and are only allowed in
+ * outer classes" (Apex Developer Guide, "Static and Instance Methods, Variables, and Initialization Code").
+ * Enforced for variables (fields and properties), with the compiler's message; org compilers accept static
+ * methods in inner classes, so they are left alone.
+ */
+function rejectStaticVariables(d: A.ClassDecl, file: string): void {
+    for (const member of [...d.fields, ...d.properties]) {
+        if (member.mods.keywords.has('static'))
+            throw new ApexCompileError('Only top-level class variables can be declared static', {
+                file,
+                line: member.line
+            });
+    }
 }
