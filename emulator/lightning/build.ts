@@ -5,14 +5,27 @@
  *
  * Generic: every bundle under force-app is included; pages come from the package's own Lightning app,
  * tabs and flexipages, read at build time.
+ *
+ * Flags: `--lwc` compiles the LWC TypeScript first (`npm run build`); `--prepare` is npm's `prepare` step
+ * (`npm install`, `npm ci`): builds with `--lwc` unless `.preview/` is up to date, then fills the Apex
+ * runtime's parse cache, and never fails the install (`npm start` builds what is missing).
  */
 import lwcModule from '@lwc/rollup-plugin';
 import nodeResolveModule from '@rollup/plugin-node-resolve';
 import replaceModule from '@rollup/plugin-replace';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+    existsSync,
+    mkdirSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+    statSync,
+    utimesSync,
+    writeFileSync
+} from 'node:fs';
 import { join, relative } from 'node:path';
-import { rollup, type Plugin } from 'rollup';
+import { rollup, type Plugin, type RollupOutput } from 'rollup';
 import { lwcBundles, ROOT, walk } from '../../scripts/lib/files.ts';
 import { readLabels, readPages, type PreviewPages } from './metadata.ts';
 
@@ -174,16 +187,24 @@ export async function buildPreview(): Promise<BuildResult> {
     const staging = `${STAGING_DIR}-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    const { output } = await bundle.write({
-        dir: staging,
-        format: 'es',
-        entryFileNames: '[name].js',
-        chunkFileNames: 'chunks/[name]-[hash].js'
-    });
-    await bundle.close();
-    writeFileSync(join(staging, 'index.html'), readFileSync(join(HERE, 'app/index.html'), 'utf8'));
-    rmSync(OUT_DIR, { recursive: true, force: true });
-    renameSync(staging, OUT_DIR);
+    let output: RollupOutput['output'];
+    try {
+        ({ output } = await bundle.write({
+            dir: staging,
+            format: 'es',
+            entryFileNames: '[name].js',
+            chunkFileNames: 'chunks/[name]-[hash].js'
+        }));
+        await bundle.close();
+        writeFileSync(join(staging, 'index.html'), readFileSync(join(HERE, 'app/index.html'), 'utf8'));
+        // Dated when its sources were read: a source saved during the build makes it stale (previewUpToDate).
+        const readAt = new Date(started);
+        utimesSync(join(staging, 'app.js'), readAt, readAt);
+        rmSync(OUT_DIR, { recursive: true, force: true });
+        renameSync(staging, OUT_DIR);
+    } finally {
+        rmSync(staging, { recursive: true, force: true });
+    }
     return {
         seconds: (Date.now() - started) / 1000,
         components,
@@ -234,7 +255,7 @@ async function warmApexRuntime(): Promise<void> {
 
 async function cli(args: string[]): Promise<number> {
     const prepare = args.includes('--prepare');
-    if ((prepare || args.includes('--if-needed')) && previewUpToDate()) {
+    if (prepare && previewUpToDate()) {
         console.log('Preview is up to date (.preview/).');
     } else {
         if (prepare) console.log('Building the Lightning preview for npm start (one-off)…');
