@@ -18,6 +18,7 @@ import { SObjectRecord, type RecordError } from './record.js';
 import type { FieldDef, ObjectDef, Schema } from './schema.js';
 import { CASE_STATUSES, OPPORTUNITY_STAGES, STANDARD_FACTS, TASK_STATUSES } from './standard-facts.js';
 import { soqlEquals } from './soql/values.js';
+import { permissionRowError } from './security.js';
 
 export type DmlOp = 'insert' | 'update' | 'upsert' | 'delete' | 'undelete';
 export type TriggerEventName = TriggerEvent;
@@ -921,6 +922,11 @@ export class DmlEngine {
                         );
                 }
                 return null;
+            }
+            case 'ObjectPermissions':
+            case 'FieldPermissions': {
+                const e = permissionRowError(def.name, f, (n) => this.env.schema.get(n));
+                return e && err(e.statusCode, e.message, e.fields);
             }
             default:
                 return null;

@@ -47,6 +47,8 @@ export const STANDARD_KEY_PREFIXES: Readonly<Record<string, string>> = {
     CronJobDetail: '08a',
     CronTrigger: '08e',
     PermissionSet: '0PS',
+    ObjectPermissions: '110',
+    FieldPermissions: '01k',
     PermissionSetAssignment: '0Pa',
     PermissionSetGroup: '0PG',
     CustomPermission: '0CP',

@@ -16,7 +16,7 @@ import {
 } from './dml.js';
 import { ApexSignal } from './errors.js';
 import { SObjectRecord } from './record.js';
-import type { ObjectDef, Schema } from './schema.js';
+import { permissionSetFromDoc, type ObjectDef, type PermissionSetDef, type Schema } from './schema.js';
 import { PROFILE_NAMES, UserAccess } from './security.js';
 import type { Bind } from './soql/ast.js';
 import { QueryRunner, type QueryEnv, type QueryResult } from './soql/eval.js';
@@ -135,6 +135,10 @@ export class DataOrg {
                 this.seedRow('PermissionSet', { Name: ps.name, Label: ps.label, IsOwnedByProfile: false })
             );
         }
+        // Custom permissions are CustomPermission rows, so a test can grant one with SetupEntityAccess
+        // (Object Reference, SetupEntityAccess: "SetupEntityId ... the Id of the entity", e.g. a CustomPermission).
+        for (const name of this.schema.customPermissions)
+            this.seedRow('CustomPermission', { DeveloperName: name, MasterLabel: name, IsProtected: false });
         // Custom metadata records are queryable with SOQL ("Custom metadata records ... can be queried with
         // SOQL": Apex Developer Guide, "Custom Metadata Types").
         for (const def of this.schema.customObjects()) {
@@ -164,23 +168,74 @@ export class DataOrg {
             throw new ApexSignal('LimitException', `Too many DML rows: ${this.limits.dmlRows}`);
     }
 
-    /** Access of the running user (profile + assigned permission sets). */
+    /**
+     * Access of a user: the profile, plus every permission set assigned to the user (PermissionSetAssignment
+     * rows). A permission set is the union of its metadata (force-app permission sets) and of the
+     * ObjectPermissions, FieldPermissions and SetupEntityAccess rows whose ParentId is the set, so a set
+     * inserted by a test takes effect at once, as in the org (Object Reference, ObjectPermissions: "To grant a
+     * user access to an object, associate an ObjectPermissions record with a PermissionSet that's assigned to
+     * a user").
+     */
     access(userId: ApexId = this.userId): UserAccess {
         const user = this.db.find(userId);
         const profileRow = this.db.find((user?.values.get('profileid') as ApexId | undefined) ?? null);
         const profile =
             (profileRow?.values.get('name') as string | undefined) ?? 'Minimum Access - Salesforce';
-        const psaDef = this.schema.require('PermissionSetAssignment');
-        const sets = [];
-        for (const a of this.db.rows(psaDef)) {
+        const assigned = new Map<string, Row>();
+        for (const a of this.db.rows(this.schema.require('PermissionSetAssignment'))) {
             if ((a.values.get('assigneeid') as ApexId | null)?.to15() !== userId.to15()) continue;
             const ps = this.db.find(a.values.get('permissionsetid') as ApexId);
-            const def = ps
-                ? this.schema.permissionSets.get(String(ps.values.get('name')).toLowerCase())
-                : undefined;
-            if (def) sets.push(def);
+            if (ps) assigned.set(ps.id.to15(), ps);
+        }
+        const sets: PermissionSetDef[] = [];
+        if (!assigned.size) return new UserAccess(profile, sets);
+        const granted = this.grantsByParent(assigned);
+        for (const [key, ps] of assigned) {
+            const meta = this.schema.permissionSets.get(String(ps.values.get('name')).toLowerCase());
+            if (meta) sets.push(meta);
+            const rows = granted.get(key);
+            if (rows) sets.push(rows);
         }
         return new UserAccess(profile, sets);
+    }
+
+    /** ObjectPermissions, FieldPermissions and SetupEntityAccess rows of the given permission sets, per set. */
+    private grantsByParent(sets: Map<string, Row>): Map<string, PermissionSetDef> {
+        const out = new Map<string, PermissionSetDef>();
+        const of = (r: Row): PermissionSetDef | undefined => {
+            const key = (r.values.get('parentid') as ApexId | null)?.to15();
+            const ps = key ? sets.get(key) : undefined;
+            if (!key || !ps) return undefined;
+            let def = out.get(key);
+            if (!def) {
+                def = permissionSetFromDoc(String(ps.values.get('name')), { label: ps.values.get('label') });
+                out.set(key, def);
+            }
+            return def;
+        };
+        const flag = (r: Row, f: string) => r.values.get(f) === true;
+        for (const r of this.db.rows(this.schema.require('ObjectPermissions'))) {
+            of(r)?.objects.set(String(r.values.get('sobjecttype')).toLowerCase(), {
+                read: flag(r, 'permissionsread'),
+                create: flag(r, 'permissionscreate'),
+                edit: flag(r, 'permissionsedit'),
+                delete: flag(r, 'permissionsdelete'),
+                viewAll: flag(r, 'permissionsviewallrecords'),
+                modifyAll: flag(r, 'permissionsmodifyallrecords')
+            });
+        }
+        for (const r of this.db.rows(this.schema.require('FieldPermissions'))) {
+            of(r)?.fields.set(String(r.values.get('field')).toLowerCase(), {
+                read: flag(r, 'permissionsread'),
+                edit: flag(r, 'permissionsedit')
+            });
+        }
+        for (const r of this.db.rows(this.schema.require('SetupEntityAccess'))) {
+            const entity = this.db.find(r.values.get('setupentityid') as ApexId | null);
+            if (entity?.def.name !== 'CustomPermission') continue;
+            of(r)?.customPermissions.add(String(entity.values.get('developername')).toLowerCase());
+        }
+        return out;
     }
 
     /** Runs SOQL text. `userMode` applies the running user's CRUD/FLS (WITH USER_MODE / AccessLevel.USER_MODE). */
@@ -217,8 +272,37 @@ export class DataOrg {
             userZone: () => this.userZone(),
             bind,
             access: user ? this.securityAccess(enforced) : null,
-            hidden: (row: Row) => this.isTest && row.id.to15() === this.standardPricebookId.to15()
+            hidden: (row: Row) => this.isTest && row.id.to15() === this.standardPricebookId.to15(),
+            userRecordAccess: (userId, recordIds) => this.userRecordAccess(userId, recordIds)
         };
+    }
+
+    /** UserRecordAccess rows of a user for the named records that exist (security.ts: recordAccess). */
+    private userRecordAccess(userId: unknown, recordIds: readonly unknown[]): Row[] {
+        const user = this.db.find(idOf(userId));
+        if (!user || user.def.name !== 'User') return [];
+        const access = this.access(user.id);
+        const def = this.schema.require('UserRecordAccess');
+        const out: Row[] = [];
+        for (const raw of recordIds) {
+            const rec = this.db.find(idOf(raw));
+            if (!rec) continue;
+            const owner = rec.values.get('ownerid') as ApexId | null | undefined;
+            const a = access.recordAccess(rec.def, owner?.to15() === user.id.to15());
+            const values = new Map<string, unknown>([
+                ['id', URA_ID],
+                ['userid', user.id],
+                ['recordid', rec.id.v],
+                ['hasreadaccess', a.read],
+                ['haseditaccess', a.edit],
+                ['hasdeleteaccess', a.delete],
+                ['hastransferaccess', a.transfer],
+                ['hasallaccess', a.all],
+                ['maxaccesslevel', a.max]
+            ]);
+            out.push({ id: URA_ID, def, values, deleted: false });
+        }
+        return out;
     }
 
     /**
@@ -287,6 +371,14 @@ export class DataOrg {
     newRecord(type: string): SObjectRecord {
         return new SObjectRecord(this.schema.require(type));
     }
+}
+
+/** UserRecordAccess rows are not stored: they share an all-zero id. */
+const URA_ID = ApexId.tryParse('000000000000000AAA')!;
+
+function idOf(v: unknown): ApexId | null {
+    if (v instanceof ApexId) return v;
+    return typeof v === 'string' ? ApexId.tryParse(v) : null;
 }
 
 function childRows(r: SObjectRecord): number {

@@ -71,6 +71,16 @@ const ALL: ObjectPermission = {
     modifyAll: true
 };
 
+export interface RecordAccess {
+    read: boolean;
+    edit: boolean;
+    delete: boolean;
+    transfer: boolean;
+    all: boolean;
+    /** UserRecordAccess.MaxAccessLevel: None, Read, Edit, Delete, Transfer or All. */
+    max: string;
+}
+
 export class UserAccess implements FieldAccess, WriteAccess {
     constructor(
         readonly profileName: string,
@@ -94,7 +104,8 @@ export class UserAccess implements FieldAccess, WriteAccess {
             )
                 p = { ...NONE, read: true };
         }
-        if (def.kind === 'customSetting' || def.kind === 'customMetadata') p = { ...p, read: true };
+        if (def.kind === 'customSetting' || def.kind === 'customMetadata' || lc === 'userrecordaccess')
+            p = { ...p, read: true };
         for (const ps of this.permissionSets) {
             const g = ps.objects.get(lc);
             if (!g) continue;
@@ -108,6 +119,34 @@ export class UserAccess implements FieldAccess, WriteAccess {
             };
         }
         return p;
+    }
+
+    /**
+     * The user's access to one record, for UserRecordAccess. Record sharing is not emulated: every record is
+     * treated as shared read/write with every user (Public Read/Write), so access follows the object
+     * permissions; delete, transfer and sharing (HasAllAccess) need ownership or Modify All, as the record
+     * owner is the one who can delete, transfer and share a record shared read/write.
+     */
+    recordAccess(def: ObjectDef, owned: boolean): RecordAccess {
+        const p = this.objectPermission(def);
+        const full = owned || p.modifyAll;
+        const read = p.read || p.viewAll;
+        const edit = read && (p.edit || p.modifyAll);
+        const del = edit && full && (p.delete || p.modifyAll);
+        const transfer = edit && full;
+        const all = del && transfer;
+        const max = all
+            ? 'All'
+            : transfer
+              ? 'Transfer'
+              : del
+                ? 'Delete'
+                : edit
+                  ? 'Edit'
+                  : read
+                    ? 'Read'
+                    : 'None';
+        return { read, edit, delete: del, transfer, all, max };
     }
 
     canRead(def: ObjectDef): boolean {
@@ -167,4 +206,89 @@ export class UserAccess implements FieldAccess, WriteAccess {
             updateable: field.updateable && this.canEdit(def) && this.fieldPermission(def, field).edit
         };
     }
+}
+
+/**
+ * Object permission dependencies (Object Reference, ObjectPermissions): Create, Edit and View All "Require
+ * PermissionsRead for the same object"; Delete requires Read and Edit; Modify All requires Read, Delete,
+ * Edit and View All. FieldPermissions: Edit "Requires PermissionsRead for the same field". The platform
+ * fails the row instead of enabling the dependency (FIELD_INTEGRITY_EXCEPTION "Permission X depends on
+ * permission(s): Y", the form data loads report).
+ */
+const OBJECT_PERMISSION_DEPENDENCIES: readonly [string, string, readonly string[]][] = [
+    ['PermissionsCreate', 'Create', ['PermissionsRead']],
+    ['PermissionsEdit', 'Edit', ['PermissionsRead']],
+    ['PermissionsViewAllRecords', 'Read All', ['PermissionsRead']],
+    ['PermissionsDelete', 'Delete', ['PermissionsRead', 'PermissionsEdit']],
+    [
+        'PermissionsModifyAllRecords',
+        'Modify All',
+        ['PermissionsRead', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords']
+    ]
+];
+const PERMISSION_LABELS: Record<string, string> = {
+    PermissionsRead: 'Read',
+    PermissionsEdit: 'Edit',
+    PermissionsDelete: 'Delete',
+    PermissionsViewAllRecords: 'Read All'
+};
+
+export interface PermissionRowError {
+    statusCode: string;
+    message: string;
+    fields: string[];
+}
+
+/**
+ * Validation of an ObjectPermissions / FieldPermissions row on insert and update: the object (and field)
+ * exist — SobjectType and Field are restricted picklists — Field is prefixed with the SobjectType ("This
+ * name must be prefixed with the SobjectType", Object Reference, FieldPermissions), and the dependencies
+ * above hold. `get` reads the row's value after the change.
+ */
+export function permissionRowError(
+    objectName: 'ObjectPermissions' | 'FieldPermissions',
+    get: (field: string) => unknown,
+    objectOf: (name: string) => ObjectDef | undefined
+): PermissionRowError | null {
+    const type = String(get('SobjectType') ?? '');
+    const target = objectOf(type);
+    if (!target)
+        return {
+            statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            message: `SObject Type Name: bad value for restricted picklist field: ${type}`,
+            fields: ['SobjectType']
+        };
+    const on = (f: string) => get(f) === true;
+    if (objectName === 'FieldPermissions') {
+        const field = String(get('Field') ?? '');
+        const dot = field.indexOf('.');
+        const fieldName = field.slice(dot + 1);
+        if (
+            dot < 0 ||
+            field.slice(0, dot).toLowerCase() !== target.name.toLowerCase() ||
+            !target.fields.has(fieldName.toLowerCase())
+        )
+            return {
+                statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+                message: `Field Name: bad value for restricted picklist field: ${field}`,
+                fields: ['Field']
+            };
+        if (on('PermissionsEdit') && !on('PermissionsRead'))
+            return dependencyError(`Edit ${field}`, [`Read ${field}`]);
+        return null;
+    }
+    for (const [perm, label, needs] of OBJECT_PERMISSION_DEPENDENCIES) {
+        if (!on(perm)) continue;
+        const missing = needs.filter((n) => !on(n)).map((n) => `${PERMISSION_LABELS[n]} ${target.name}`);
+        if (missing.length) return dependencyError(`${label} ${target.name}`, missing);
+    }
+    return null;
+}
+
+function dependencyError(permission: string, missing: string[]): PermissionRowError {
+    return {
+        statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+        message: `Permission ${permission} depends on permission(s): ${missing.join(', ')}`,
+        fields: []
+    };
 }

@@ -334,5 +334,28 @@ export const STANDARD_FACTS: Readonly<Record<string, StandardObjectFacts>> = {
             AssigneeId: { required: true, createOnly: true },
             PermissionSetId: { required: true, createOnly: true }
         }
-    }
+    },
+    // Object Reference, ObjectPermissions / FieldPermissions / SetupEntityAccess: ParentId, SobjectType,
+    // Field and SetupEntityId have the properties "Create, Filter" without "Update".
+    ObjectPermissions: {
+        fields: {
+            ParentId: { required: true, createOnly: true },
+            SobjectType: { required: true, createOnly: true, length: 40 }
+        }
+    },
+    FieldPermissions: {
+        fields: {
+            ParentId: { required: true, createOnly: true },
+            SobjectType: { required: true, createOnly: true, length: 40 },
+            Field: { required: true, createOnly: true, length: 80 }
+        }
+    },
+    SetupEntityAccess: {
+        fields: {
+            ParentId: { required: true, createOnly: true },
+            SetupEntityId: { required: true, createOnly: true }
+        }
+    },
+    // Object Reference, UserRecordAccess: "This object is read only"; supported calls describeSObjects(), query().
+    UserRecordAccess: { dml: false, fields: {} }
 };

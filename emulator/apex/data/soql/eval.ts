@@ -49,6 +49,8 @@ export interface QueryEnv {
     readonly access?: FieldAccess | null;
     /** Rows hidden from queries (e.g. the standard price book in tests). */
     readonly hidden?: (row: Row) => boolean;
+    /** UserRecordAccess rows of a user for record ids (computed per query; the object stores nothing). */
+    readonly userRecordAccess?: (userId: unknown, recordIds: readonly unknown[]) => Row[];
 }
 
 export type QueryResult =
@@ -76,6 +78,9 @@ export function aggregateResultDef(schema: Schema): ObjectDef {
     }
     return d;
 }
+
+const USER_RECORD_ACCESS_FILTER =
+    'UserRecordAccess query must filter on UserId = a single id and on RecordId = a single id or RecordId IN a list of ids';
 
 function qerr(message: string): never {
     throw new ApexSignal('QueryException', message);
@@ -113,7 +118,10 @@ export class QueryRunner {
             );
         this.checkObjectAccess(def);
         this.validate(q, def);
-        let rows = [...this.env.db.rows(def, q.allRows)].filter((r) => !this.env.hidden?.(r));
+        let rows =
+            def.name === 'UserRecordAccess'
+                ? this.userRecordAccessRows(q)
+                : [...this.env.db.rows(def, q.allRows)].filter((r) => !this.env.hidden?.(r));
         if (q.where) rows = rows.filter((r) => this.test(q.where!, r, def, q.alias));
         const hasAgg = q.select.some((s) => s.kind === 'agg') || q.groupBy.length > 0;
         if (q.select.length === 1 && q.select[0].kind === 'count') {
@@ -179,6 +187,35 @@ export class QueryRunner {
         q.orderBy.forEach((o) => field(o.field));
         value(q.limit);
         value(q.offset);
+    }
+
+    /**
+     * UserRecordAccess is computed for the user and records a query names (Object Reference,
+     * UserRecordAccess, "Usage": `WHERE UserId = [single ID] AND RecordId = [single ID] //or Record IN [list of
+     * IDs]`; "You can query a maximum of 200 record IDs"). A query without both filters, or with more ids,
+     * fails.
+     */
+    private userRecordAccessRows(q: Query): Row[] {
+        const conds = !q.where ? [] : q.where.kind === 'and' ? q.where.items : [q.where];
+        const named = (c: Condition, field: string) =>
+            (c.kind === 'cmp' || c.kind === 'in') &&
+            c.left.kind === 'field' &&
+            c.left.path.length === 1 &&
+            c.left.path[0].toLowerCase() === field;
+        const user = conds.find((c) => named(c, 'userid'));
+        const record = conds.find((c) => named(c, 'recordid'));
+        if (!user || user.kind !== 'cmp' || user.op !== '=' || !record) qerr(USER_RECORD_ACCESS_FILTER);
+        const userId = this.literalOrBind(user.right, undefined);
+        let ids: unknown[];
+        if (record.kind === 'cmp' && record.op === '=') ids = [this.literalOrBind(record.right, undefined)];
+        else if (record.kind === 'in' && !record.not && !('select' in record.values)) {
+            const v = record.values;
+            ids = Array.isArray(v)
+                ? (v as Value[]).map((x) => this.literalOrBind(x, undefined))
+                : flattenBind(this.env.bind(v as Bind));
+        } else qerr(USER_RECORD_ACCESS_FILTER);
+        if (ids.length > 200) qerr(`UserRecordAccess query can name at most 200 record ids (${ids.length})`);
+        return this.env.userRecordAccess?.(userId, ids) ?? [];
     }
 
     private checkObjectAccess(def: ObjectDef): void {
