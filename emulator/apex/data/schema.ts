@@ -679,8 +679,9 @@ export class Schema {
                 const rel = relName ? byName.get(relName.toLowerCase()) : undefined;
                 if (rel) {
                     relationshipName = rel.name;
-                    // Polymorphic relationships (type Name: Owner, What, Who) accept several objects: no type check.
-                    referenceTo = rel.type === 'Name' ? [] : [rel.type];
+                    // Polymorphic relationships (type Name: Owner, What, Who; type SObject: SetupEntityAccess.SetupEntity)
+                    // accept several objects: no type check.
+                    referenceTo = rel.type === 'Name' || rel.type === 'SObject' ? [] : [rel.type];
                 } else {
                     referenceTo = [];
                 }
