@@ -51,7 +51,7 @@ export interface LimitUsage {
 
 /** Printed in the summary and written to the JUnit XML: what the local runtime does not emulate. */
 export const SHARING_NOTICE =
-    'record sharing is not emulated: with/without sharing and System.runAs do not restrict which records a user sees';
+    'record sharing is not emulated: with/without sharing and System.runAs do not restrict which records a user sees, and UserRecordAccess follows object permissions and ownership only';
 
 function usageOf(l: LimitCounters): Omit<LimitUsage, 'cpuMs' | 'startTest'> {
     return {
