@@ -136,7 +136,7 @@ export class DataOrg {
             );
         }
         // Custom permissions are CustomPermission rows, so a test can grant one with SetupEntityAccess
-        // (Object Reference, SetupEntityAccess: "SetupEntityId ... the Id of the entity", e.g. a CustomPermission).
+        // (Object Reference, SetupEntityAccess: "SetupEntityId: The ID of the entity for which access is enabled").
         for (const name of this.schema.customPermissions)
             this.seedRow('CustomPermission', { DeveloperName: name, MasterLabel: name, IsProtected: false });
         // Custom metadata records are queryable with SOQL ("Custom metadata records ... can be queried with
