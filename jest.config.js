@@ -15,6 +15,8 @@ export default {
         ...(jestConfig.setupFilesAfterEnv ?? []),
         fileURLToPath(new URL('./scripts/jest/setup-sa11y.cjs', import.meta.url))
     ],
+    // axe (sa11y) checks are slow on a loaded 2-core machine; jest's default 5 s per test is too tight.
+    testTimeout: 30000,
     testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.{ts,js}'],
     testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/samples/'],
     modulePathIgnorePatterns: ['<rootDir>/samples/', '<rootDir>/emulator/', '<rootDir>/.preview/'],

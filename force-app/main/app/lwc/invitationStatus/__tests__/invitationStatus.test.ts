@@ -15,9 +15,6 @@ import PAGE_1 from './data/page1.json';
 import PAGE_2 from './data/page2.json';
 import EMPTY from './data/empty.json';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock('@salesforce/apex/InvitationStatusController.getInvitations', () => ({ default: jest.fn() }), {
     virtual: true
 });

@@ -22,9 +22,6 @@ import PRODUCT from './data/productReview.json';
 import WITH_DRAFT from './data/serviceReviewWithDraft.json';
 import PRODUCT_COMMENTED from './data/productReviewCommented.json';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock(
     '@salesforce/apex/ReviewReplyController.getReview',
     () => {

@@ -21,9 +21,6 @@ import TEMPLATES from './data/templates.json';
 import RULE from './data/ruleOpportunity.json';
 import UNITS from './data/businessUnits.json';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock('@salesforce/apex/SettingsController.saveRule', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock(
     '@salesforce/apex/SettingsController.getInvitationTemplates',

@@ -11,9 +11,6 @@ import {
     type MockFn
 } from '../../../../../tests/jest-mocks/testing';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock('@salesforce/apex/SettingsController.saveBglKeys', () => ({ default: jest.fn() }), {
     virtual: true
 });

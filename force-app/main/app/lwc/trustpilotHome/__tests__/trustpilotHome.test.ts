@@ -15,9 +15,6 @@ import HOME from './data/getHomeData.json';
 import HOME_EMPTY from './data/getHomeDataEmpty.json';
 import HOME_NOT_CONNECTED from './data/getHomeDataNotConnected.json';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock(
     '@salesforce/apex/HomeController.getHomeData',
     () => {

@@ -17,9 +17,6 @@ import { navigateCalls, resetNavigation } from '../../../../../tests/jest-mocks/
 import PANEL_CONTACT from './data/panelContact.json';
 import PANEL_EMPTY from './data/panelEmpty.json';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock(
     '@salesforce/apex/RecordPanelController.getPanel',
     () => {

@@ -30,9 +30,6 @@ import IMPORT_STARTED from './data/importStarted.json';
 import IMPORT_RUNNING from './data/importRunning.json';
 import IMPORT_FINISHED from './data/importFinished.json';
 
-// axe (sa11y) checks are slow on a loaded 2-core machine; 5 s is too tight for them.
-jest.setTimeout(30000);
-
 jest.mock('@salesforce/customPermission/Trustpilot_Manage_Settings', () => ({ default: true }), {
     virtual: true
 });

@@ -6,7 +6,6 @@ import { find, findAll, flushPromises, resetDom } from '../../../../../tests/jes
 
 // An App User (no Trustpilot_Manage_Settings) who reaches the Settings page anyway: the class access
 // error of getSettings must not be what they read.
-jest.setTimeout(30000);
 
 jest.mock('@salesforce/customPermission/Trustpilot_Manage_Settings', () => ({ default: false }), {
     virtual: true
